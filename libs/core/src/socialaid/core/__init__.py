@@ -1,0 +1,1 @@
+"""Shared foundations: settings, identifiers, money, domain errors, logging, telemetry."""

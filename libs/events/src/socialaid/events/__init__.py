@@ -1,0 +1,1 @@
+"""Event backbone: envelope, outbox, relay, inbox and consumer runner."""

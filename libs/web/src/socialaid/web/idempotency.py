@@ -1,0 +1,85 @@
+"""Idempotency-Key for writes: same key + same body → the stored answer; different body → 409.
+
+The record is written in the same transaction as the write it protects, so an
+answer is stored exactly when the write committed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import JSONResponse
+from socialaid.core.errors import Conflict, DomainError
+from socialaid.db import Database, UnitOfWork
+from socialaid.db.platform import idempotency_record
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+Work = Callable[[UnitOfWork], Awaitable[tuple[int, Any]]]
+MAX_KEY_LENGTH = 200
+
+
+def request_hash(body: Any) -> str:
+    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+async def _stored(uow: UnitOfWork, scope: str, key: str, digest: str) -> JSONResponse | None:
+    row = (
+        await uow.session.execute(
+            select(idempotency_record).where(idempotency_record.c.scope == scope, idempotency_record.c.key == key)
+        )
+    ).mappings().first()
+    if row is None:
+        return None
+    if row["request_hash"] != digest:
+        raise Conflict(
+            "This Idempotency-Key was already used with a different request body.",
+            code="idempotency_key_reused",
+        )
+    return JSONResponse(row["response_body"], status_code=row["status_code"], headers={"Idempotent-Replayed": "true"})
+
+
+async def run_idempotent(
+    request: Request,
+    db: Database,
+    *,
+    key: str | None,
+    body: Any,
+    work: Work,
+) -> JSONResponse:
+    """Run ``work`` in one unit of work, committing once; replay or refuse repeated keys."""
+    if key is not None and not (0 < len(key) <= MAX_KEY_LENGTH):
+        raise DomainError(f"Idempotency-Key must have 1 to {MAX_KEY_LENGTH} characters.", code="bad_idempotency_key")
+    route = request.scope.get("route")
+    scope = f"{request.method} {getattr(route, 'path', request.url.path)}"
+    digest = request_hash({"path": request.url.path, "body": body})
+    for _ in range(2):
+        async with db.uow() as uow:
+            if key is not None:
+                replay = await _stored(uow, scope, key, digest)
+                if replay is not None:
+                    return replay
+            status, payload = await work(uow)
+            try:
+                if key is not None:
+                    await uow.session.execute(
+                        idempotency_record.insert().values(
+                            scope=scope, key=key, request_hash=digest, status_code=status, response_body=payload
+                        )
+                    )
+                await uow.commit()
+            except IntegrityError:
+                if key is None:
+                    raise
+                continue  # a concurrent request with the same key won: replay its answer
+            return JSONResponse(payload, status_code=status)
+    async with db.uow() as uow:
+        replay = await _stored(uow, scope, key or "", digest)
+        if replay is None:
+            raise Conflict("Concurrent request with the same Idempotency-Key.", code="idempotency_conflict")
+        return replay

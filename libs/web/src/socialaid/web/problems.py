@@ -1,0 +1,82 @@
+"""RFC 9457 problem+json for every error: domain errors, validation errors and the unexpected."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from socialaid.core.errors import DomainError
+from socialaid.core.telemetry import trace_id_hex
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+log = logging.getLogger("socialaid.http")
+PROBLEM_TYPE = "https://socialaid.example.cn/problems/"
+MEDIA_TYPE = "application/problem+json"
+
+
+def problem(
+    request: Request | None,
+    *,
+    status: int,
+    code: str,
+    title: str,
+    detail: str,
+    errors: list[dict[str, Any]] | None = None,
+    extra: dict[str, Any] | None = None,
+) -> JSONResponse:
+    body: dict[str, Any] = {
+        "type": PROBLEM_TYPE + code,
+        "title": title,
+        "status": status,
+        "detail": detail,
+        "code": code,
+    }
+    if request is not None:
+        body["instance"] = request.url.path
+    trace_id = trace_id_hex()
+    if trace_id:
+        body["trace_id"] = trace_id
+    if errors:
+        body["errors"] = errors
+    if extra:
+        body.update(extra)
+    return JSONResponse(body, status_code=status, media_type=MEDIA_TYPE)
+
+
+def _clean_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
+    out = []
+    for err in exc.errors():
+        loc = [str(p) for p in err.get("loc", ())]
+        out.append({"field": ".".join(loc), "message": err.get("msg", ""), "type": err.get("type", "")})
+    return out
+
+
+def install_problem_handlers(app: FastAPI) -> None:
+    @app.exception_handler(DomainError)
+    async def _domain(request: Request, exc: DomainError) -> JSONResponse:
+        return problem(request, status=exc.status, code=exc.code, title=exc.title, detail=exc.detail,
+                       extra=exc.extra or None)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = _clean_errors(exc)
+        if any(e["type"] == "json_invalid" for e in errors):
+            return problem(request, status=400, code="malformed_body", title="Malformed request body",
+                           detail="The request body is not valid JSON.", errors=errors)
+        return problem(request, status=422, code="validation_failed", title="Invalid request",
+                       detail="The request has invalid or missing fields.", errors=errors)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code = {404: "not_found", 405: "method_not_allowed", 401: "unauthorized", 403: "forbidden"}.get(
+            exc.status_code, "http_error")
+        return problem(request, status=exc.status_code, code=code, title=str(exc.detail), detail=str(exc.detail))
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        return problem(request, status=500, code="internal_error", title="Internal error",
+                       detail="The request could not be completed; it changed nothing. Quote the trace id.")

@@ -1,0 +1,182 @@
+"""One way to build, run and migrate every service: app factory, worker and CLI.
+
+A service declares a :class:`ServiceSpec`; ``python -m socialaid.<svc>`` then
+offers ``serve`` (the API), ``worker`` (outbox relay + consumers + background
+jobs) and ``migrate`` (Alembic upgrade to head).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import signal
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, FastAPI, Request
+from socialaid.core.errors import NotFound
+from socialaid.core.logging import configure_logging
+from socialaid.core.settings import ServiceSettings
+from socialaid.core.telemetry import setup_tracing
+from socialaid.db import Database
+from socialaid.events.consumer import ConsumerRunner
+from socialaid.events.inbox import Applier, Subscription
+from socialaid.events.relay import OutboxRelay
+from socialaid.web.observability import KafkaProbe, health_router, install_observability
+from socialaid.web.problems import install_problem_handlers
+
+log = logging.getLogger("socialaid.service")
+
+BackgroundJob = Callable[[ServiceSettings, Database, asyncio.Event], Awaitable[None]]
+
+
+@dataclass
+class ServiceSpec:
+    name: str
+    title: str
+    description: str
+    settings_factory: Callable[[], ServiceSettings]
+    routers: Sequence[APIRouter]
+    alembic_ini: Path
+    subscriptions: Callable[[ServiceSettings], dict[str, Subscription]] | None = None
+    background_jobs: Sequence[BackgroundJob] = field(default_factory=tuple)
+    version: str = "0.1.0"
+
+    @property
+    def consumer_name(self) -> str:
+        return f"{self.name}-consumer"
+
+    def source(self) -> str:
+        return f"/socialaid/{self.name}"
+
+
+def get_db(request: Request) -> Database:
+    return request.app.state.db  # type: ignore[no-any-return]
+
+
+def get_settings(request: Request) -> Any:
+    return request.app.state.settings
+
+
+DbDep = Annotated[Database, Depends(get_db)]
+
+
+def _admin_router(spec: ServiceSpec) -> APIRouter:
+    router = APIRouter(prefix="/v1/admin/parked", tags=["operations"])
+
+    def applier(request: Request) -> Applier:
+        settings = request.app.state.settings
+        assert spec.subscriptions is not None
+        return Applier(db=request.app.state.db, consumer=spec.consumer_name, source=spec.source(),
+                       subscriptions=spec.subscriptions(settings))
+
+    @router.get("", summary="Messages parked by this service's consumer (poison and held)")
+    async def list_parked(request: Request) -> list[dict[str, Any]]:
+        return await applier(request).list_parked()
+
+    @router.post("/subjects/{subject}/redrive", summary="Re-apply a subject's parked messages in order")
+    async def redrive(subject: str, request: Request) -> dict[str, Any]:
+        return await applier(request).redrive(subject)
+
+    @router.post("/{parked_id}/discard", summary="Give up on one parked message (recorded with a note)")
+    async def discard(parked_id: int, request: Request, note: str = "discarded by operator") -> dict[str, Any]:
+        if not await applier(request).discard(parked_id, note):
+            raise NotFound(f"No open parked message {parked_id}.")
+        return {"id": parked_id, "discarded": True}
+
+    return router
+
+
+def create_app(spec: ServiceSpec, settings: ServiceSettings | None = None) -> FastAPI:
+    settings = settings or spec.settings_factory()
+    configure_logging(spec.name, settings.log_level)
+    setup_tracing(spec.name, settings.otlp_endpoint)
+    db = Database(settings.database_url, pool_size=settings.db_pool_size)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        await db.dispose()
+
+    app = FastAPI(title=spec.title, description=spec.description, version=spec.version, lifespan=lifespan)
+    app.state.settings = settings
+    app.state.db = db
+    install_problem_handlers(app)
+    install_observability(app, spec.name)
+    app.include_router(health_router(db, KafkaProbe(settings.kafka_bootstrap)))
+    for router in spec.routers:
+        app.include_router(router)
+    if spec.subscriptions is not None:
+        app.include_router(_admin_router(spec))
+    return app
+
+
+async def run_worker(spec: ServiceSpec, settings: ServiceSettings, stop: asyncio.Event | None = None) -> None:
+    """Relay + consumer + background jobs until SIGTERM/SIGINT (or ``stop`` is set)."""
+    stop = stop or asyncio.Event()
+    db = Database(settings.database_url, pool_size=settings.db_pool_size)
+    relay = OutboxRelay(database_url=settings.database_url, bootstrap=settings.kafka_bootstrap,
+                        service=spec.name, batch_size=settings.relay_batch_size,
+                        idle_poll_seconds=settings.relay_idle_poll_seconds)
+    tasks = [asyncio.create_task(relay.run(), name="relay")]
+    runner: ConsumerRunner | None = None
+    if spec.subscriptions is not None:
+        runner = ConsumerRunner(name=spec.consumer_name, db=db, bootstrap=settings.kafka_bootstrap,
+                                source=spec.source(), subscriptions=spec.subscriptions(settings),
+                                max_attempts=settings.consumer_max_attempts,
+                                backoff_base=settings.consumer_backoff_base_seconds,
+                                backoff_max=settings.consumer_backoff_max_seconds)
+        tasks.append(asyncio.create_task(runner.run(), name="consumer"))
+    for job in spec.background_jobs:
+        tasks.append(asyncio.create_task(job(settings, db, stop), name=getattr(job, "__name__", "job")))
+    log.info("worker started", extra={"tasks": ",".join(t.get_name() for t in tasks)})
+    await stop.wait()
+    relay.stop()
+    if runner:
+        runner.stop()
+    _done, pending = await asyncio.wait(tasks, timeout=10)
+    for t in pending:
+        t.cancel()
+    await asyncio.gather(*pending, return_exceptions=True)
+    await db.dispose()
+
+
+def main(spec: ServiceSpec, argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog=f"socialaid.{spec.name}", description=spec.description)
+    sub = parser.add_subparsers(dest="cmd", required=True)
+    serve = sub.add_parser("serve", help="run the HTTP API")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=1)
+    sub.add_parser("worker", help="run the outbox relay, consumers and background jobs")
+    sub.add_parser("migrate", help="apply database migrations (alembic upgrade head)")
+    args = parser.parse_args(argv)
+    settings = spec.settings_factory()
+    if args.cmd == "serve":
+        import uvicorn
+
+        uvicorn.run(create_app(spec, settings), host=args.host, port=args.port, log_config=None,
+                    access_log=False)
+    elif args.cmd == "worker":
+        configure_logging(spec.name, settings.log_level)
+        setup_tracing(spec.name, settings.otlp_endpoint)
+
+        async def _main() -> None:
+            stop = asyncio.Event()
+            loop = asyncio.get_running_loop()
+            for sig in (signal.SIGTERM, signal.SIGINT):
+                loop.add_signal_handler(sig, stop.set)
+            await run_worker(spec, settings, stop)
+
+        asyncio.run(_main())
+    else:
+        from socialaid.db.migrations import upgrade_to_head
+
+        configure_logging(spec.name, settings.log_level)
+        upgrade_to_head(str(spec.alembic_ini), settings.database_url)
+        print(f"{spec.name}: migrated to head")
+    return 0

@@ -1,0 +1,1 @@
+"""Intake service (一门受理): applications, household rosters, consent and the case lifecycle."""

@@ -1,0 +1,1 @@
+"""Test helpers: fresh migrated databases on the real server, Kafka readers, polling with deadlines."""
