@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
 from socialaid.contracts.base import Contract, Topic, register
 from socialaid.core.money import Money
 

@@ -6,10 +6,11 @@ import asyncio
 from collections.abc import Sequence
 
 from alembic import context
-from socialaid.db.platform import platform_metadata
 from sqlalchemy import MetaData, pool
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
+
+from socialaid.db.platform import platform_metadata
 
 
 def create_platform_tables(op: object) -> None:

@@ -6,7 +6,6 @@ They are defined once here and created by each service's first migration through
 
 from __future__ import annotations
 
-from socialaid.db.engine import new_metadata
 from sqlalchemy import (
     BigInteger,
     Column,
@@ -22,6 +21,8 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.dialects.postgresql import JSONB, UUID
+
+from socialaid.db.engine import new_metadata
 
 platform_metadata = new_metadata()
 

@@ -7,6 +7,7 @@ import asyncio
 import sys
 
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+
 from socialaid.contracts import Topic
 
 

@@ -17,11 +17,12 @@ import traceback
 
 import asyncpg
 from aiokafka import AIOKafkaConsumer, TopicPartition
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+
 from socialaid.db import Database
 from socialaid.events.faults import crash_point
 from socialaid.events.inbox import Applier, PermanentError, RawMessage, Subscription, decode
 from socialaid.events.metrics import CONSUMED, CONSUMER_LAG
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
 log = logging.getLogger("socialaid.consumer")
 

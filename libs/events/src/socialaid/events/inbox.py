@@ -15,6 +15,9 @@ from typing import Any
 
 from opentelemetry import trace
 from pydantic import ValidationError
+from sqlalchemy import func, select, text, update
+from sqlalchemy.dialects.postgresql import insert
+
 from socialaid.contracts.base import Contract
 from socialaid.contracts.events import MessageDeadLettered
 from socialaid.core.telemetry import context_from_traceparent
@@ -22,8 +25,6 @@ from socialaid.db import Database, UnitOfWork
 from socialaid.db.platform import consumer_position, inbox, parked_message
 from socialaid.events.envelope import Envelope, EnvelopeError
 from socialaid.events.outbox import add_event
-from sqlalchemy import func, select, text, update
-from sqlalchemy.dialects.postgresql import insert
 
 log = logging.getLogger("socialaid.consumer")
 _tracer = trace.get_tracer("socialaid.events")

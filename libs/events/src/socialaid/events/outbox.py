@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from socialaid.contracts.base import Contract
 from socialaid.core.ids import uuid7
 from socialaid.core.telemetry import current_traceparent
 from socialaid.db.platform import outbox
 from socialaid.events.envelope import Envelope
-from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncSession
 
 NOTIFY_CHANNEL = "socialaid_outbox"
 

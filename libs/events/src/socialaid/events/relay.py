@@ -19,6 +19,7 @@ import time
 
 import asyncpg
 from aiokafka import AIOKafkaProducer
+
 from socialaid.events.faults import crash_point
 from socialaid.events.metrics import (
     OUTBOX_BACKLOG,

@@ -13,11 +13,12 @@ from typing import Any
 
 from fastapi import Request
 from fastapi.responses import JSONResponse
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
 from socialaid.core.errors import Conflict, DomainError
 from socialaid.db import Database, UnitOfWork
 from socialaid.db.platform import idempotency_record
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 Work = Callable[[UnitOfWork], Awaitable[tuple[int, Any]]]
 MAX_KEY_LENGTH = 200

@@ -11,6 +11,7 @@ from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from opentelemetry import propagate, trace
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
+
 from socialaid.db import Database
 
 REQUESTS = Counter("socialaid_http_requests_total", "HTTP requests", ["service", "method", "route", "status"])

@@ -8,9 +8,10 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
 from socialaid.core.errors import DomainError
 from socialaid.core.telemetry import trace_id_hex
-from starlette.exceptions import HTTPException as StarletteHTTPException
 
 log = logging.getLogger("socialaid.http")
 PROBLEM_TYPE = "https://socialaid.example.cn/problems/"

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, FastAPI, Request
+
 from socialaid.core.errors import NotFound
 from socialaid.core.logging import configure_logging
 from socialaid.core.settings import ServiceSettings

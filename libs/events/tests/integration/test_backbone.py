@@ -1,0 +1,200 @@
+"""The event backbone against real PostgreSQL and real Kafka.
+
+Outbox → relay → Kafka → consumer, with the faults the architecture names:
+a relay killed between publishing and marking, a consumer killed between its
+database commit and its offset commit, poison messages and held subjects.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import secrets
+import subprocess
+import sys
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+import pytest_asyncio
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from sqlalchemy import func, select, text
+
+from socialaid.contracts import Topic
+from socialaid.db import Database
+from socialaid.db.platform import outbox, parked_message
+from socialaid.events.outbox import add_event
+from socialaid.events.relay import OutboxRelay
+from socialaid.testkit.infra import TopicReader, eventually
+
+sys.path.insert(0, str(Path(__file__).parent))
+import ledger_app
+
+pytestmark = pytest.mark.integration
+APP = str(Path(__file__).parent / "ledger_app.py")
+
+
+@pytest_asyncio.fixture
+async def env(fresh_database, kafka_bootstrap) -> AsyncIterator[dict]:  # type: ignore[no-untyped-def]
+    url = await fresh_database("backbone")
+    db = Database(url, pool_size=4)
+    await ledger_app.reset_schema(db)
+    topic = f"socialaid.test.{secrets.token_hex(4)}"
+    admin = AIOKafkaAdminClient(bootstrap_servers=kafka_bootstrap)
+    await admin.start()
+    await admin.create_topics([NewTopic(topic, num_partitions=3, replication_factor=1)])
+    yield {"db": db, "url": url, "topic": topic, "bootstrap": kafka_bootstrap,
+           "contract": ledger_app.credited_contract(topic)}
+    await admin.delete_topics([topic])
+    await admin.close()
+    await db.dispose()
+
+
+async def emit(env: dict, account: str, n: int) -> None:
+    async with env["db"].uow() as uow:
+        await add_event(uow.session, env["contract"](account=account, n=n), source=ledger_app.SOURCE)
+        await uow.commit()
+
+
+async def scalar(db: Database, q):  # type: ignore[no-untyped-def]
+    async with db.uow() as uow:
+        return (await uow.session.execute(q)).scalar()
+
+
+async def effects(db: Database) -> list[tuple[str, int]]:
+    async with db.uow() as uow:
+        rows = (await uow.session.execute(select(ledger_app.effect.c.account, ledger_app.effect.c.n)
+                                          .order_by(ledger_app.effect.c.id))).all()
+    return [tuple(r) for r in rows]  # type: ignore[misc]
+
+
+def spawn(*args: str, fault: str | None = None, marker: Path | None = None) -> subprocess.Popen:
+    env = dict(os.environ)
+    env.pop("SOCIALAID_FAULT_POINT", None)
+    if fault:
+        env["SOCIALAID_FAULT_POINT"] = fault
+        env["SOCIALAID_FAULT_MARKER"] = str(marker)
+    return subprocess.Popen([sys.executable, APP, *args], env=env)
+
+
+def stop(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
+        proc.terminate()
+        proc.wait(20)
+
+
+async def run_relay_until_drained(env: dict) -> None:
+    relay = OutboxRelay(database_url=env["url"], bootstrap=env["bootstrap"], service="test", idle_poll_seconds=0.05)
+    task = asyncio.create_task(relay.run())
+    try:
+        await eventually(lambda: _drained(env), what="outbox drained")
+    finally:
+        relay.stop()
+        await asyncio.wait_for(task, 15)
+
+
+async def _drained(env: dict) -> bool:
+    left = await scalar(env["db"], select(func.count()).select_from(outbox).where(outbox.c.published_at.is_(None)))
+    return left == 0
+
+
+async def test_rolled_back_write_publishes_nothing_and_committed_events_arrive_in_order(env):
+    async with env["db"].uow() as uow:
+        await add_event(uow.session, env["contract"](account="ghost", n=1), source=ledger_app.SOURCE)
+        # leaving without commit rolls back
+    for i in range(5):
+        await emit(env, "acct-1", i)
+    assert await scalar(env["db"], select(func.count()).select_from(outbox)) == 5
+    async with TopicReader(env["topic"]) as reader:
+        await run_relay_until_drained(env)
+        events = await reader.wait_for(lambda e: True, count=5)
+    assert [e.data["n"] for e in events] == [0, 1, 2, 3, 4]
+    assert [e.sequence for e in events] == [1, 2, 3, 4, 5]
+    assert all(e.subject == "acct-1" and e.source == ledger_app.SOURCE for e in events)
+    assert not any(e.data.get("account") == "ghost" for e in events)
+
+
+async def test_relay_killed_mid_batch_loses_nothing_and_consumer_applies_once(env, tmp_path):
+    for i in range(45):
+        await emit(env, f"acct-{i % 3}", i)
+    crashed = spawn("relay", env["url"], env["bootstrap"], fault="relay.after_send", marker=tmp_path / "relay")
+    assert await asyncio.to_thread(crashed.wait, 60) == 137  # died after sending, before marking
+    assert await scalar(env["db"], select(func.count()).select_from(outbox).where(outbox.c.published_at.is_(None))) == 45
+    relay = spawn("relay", env["url"], env["bootstrap"], fault="relay.after_send", marker=tmp_path / "relay")
+    consumer = ledger_app.runner(env["db"], env["bootstrap"], env["topic"], f"g-{secrets.token_hex(3)}")
+    task = asyncio.create_task(consumer.run())
+    try:
+        async def applied() -> bool:
+            return len(await effects(env["db"])) >= 45 and await _drained(env)
+
+        await eventually(applied, timeout=60, what="45 effects")
+        async with TopicReader(env["topic"]) as reader:
+            await reader.wait_for(lambda e: True, count=45 + 20)  # the first batch of 20 went out twice
+    finally:
+        consumer.stop()
+        await asyncio.wait_for(task, 15)
+        stop(relay)
+    got = await effects(env["db"])
+    assert sorted(n for _, n in got) == list(range(45))
+    for acct in ("acct-0", "acct-1", "acct-2"):  # per-subject order kept
+        ns = [n for a, n in got if a == acct]
+        assert ns == sorted(ns)
+
+
+async def test_consumer_killed_after_db_commit_applies_the_effect_once(env, tmp_path):
+    for i in range(10):
+        await emit(env, "acct-k", i)
+    await run_relay_until_drained(env)
+    group = f"g-{secrets.token_hex(3)}"
+    marker = tmp_path / "consumer"
+    first = spawn("consume", env["url"], env["bootstrap"], env["topic"], group,
+                  fault="consumer.after_db_commit", marker=marker)
+    assert await asyncio.to_thread(first.wait, 60) == 137
+    assert len(await effects(env["db"])) == 1  # committed, offset not committed
+    second = spawn("consume", env["url"], env["bootstrap"], env["topic"], group,
+                   fault="consumer.after_db_commit", marker=marker)
+    try:
+        await eventually(lambda: _count_effects(env, 10), timeout=60, what="10 effects")
+    finally:
+        stop(second)
+    assert [n for _, n in await effects(env["db"])] == list(range(10))
+
+
+async def _count_effects(env: dict, n: int) -> bool:
+    return len(await effects(env["db"])) >= n
+
+
+async def test_poison_is_parked_and_dead_lettered_its_subject_held_others_flow_then_redrive(env):
+    await emit(env, "poison-1", -5)   # refused: parked
+    await emit(env, "poison-1", 7)    # same subject: held behind it
+    await emit(env, "clean-1", 1)     # other subjects keep flowing
+    await emit(env, "flaky-1", 2)     # fails twice, then applies (retry with back-off)
+    await run_relay_until_drained(env)
+    consumer = ledger_app.runner(env["db"], env["bootstrap"], env["topic"], f"g-{secrets.token_hex(3)}")
+    task = asyncio.create_task(consumer.run())
+    try:
+        async def settled() -> bool:
+            parked = await scalar(env["db"], select(func.count()).select_from(parked_message))
+            return parked == 2 and len(await effects(env["db"])) == 2
+
+        await eventually(settled, timeout=60, what="2 parked, 2 applied")
+    finally:
+        consumer.stop()
+        await asyncio.wait_for(task, 15)
+    assert sorted(await effects(env["db"])) == [("clean-1", 1), ("flaky-1", 2)]
+    async with env["db"].uow() as uow:
+        reasons = (await uow.session.execute(select(parked_message.c.reason, parked_message.c.error)
+                                             .order_by(parked_message.c.id))).all()
+    assert [r for r, _ in reasons] == ["poison", "held"] and "negative credit" in reasons[0][1]
+    # The dead letter goes out through the outbox like any event, to the dead-letter topic.
+    async with TopicReader(Topic.DEADLETTER) as reader:
+        await run_relay_until_drained(env)
+        dead = await reader.wait_for(lambda e: e.data.get("original_topic") == env["topic"])
+    assert dead[0].data["parked_subject"] == "poison-1" and "negative credit" in dead[0].data["error"]
+    # The operator fixes the cause and redrives the subject: both apply, in order.
+    async with env["db"].uow() as uow:
+        await uow.session.execute(text("UPDATE switch SET \"on\" = false WHERE name = 'poison'"))
+        await uow.commit()
+    result = await consumer.applier.redrive("poison-1")
+    assert result == {"subject": "poison-1", "applied": 2, "remaining": 0}
+    assert [n for a, n in await effects(env["db"]) if a == "poison-1"] == [-5, 7]
