@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Annotated
 
-from pydantic import AfterValidator, PlainSerializer
+from pydantic import AfterValidator, BeforeValidator, PlainSerializer
 
 CENT = Decimal("0.01")
 
@@ -37,6 +37,12 @@ def _check_money(value: Decimal) -> Decimal:
     return value
 
 
+def _no_float(value: object) -> object:
+    if isinstance(value, float):
+        raise ValueError("money must be a decimal string such as \"12.30\" (or an integer), never a float")
+    return value
+
+
 def _non_negative(value: Decimal) -> Decimal:
     if value < 0:
         raise ValueError("amount must not be negative")
@@ -44,9 +50,10 @@ def _non_negative(value: Decimal) -> Decimal:
 
 
 # Decimal in, decimal string out (JSON never carries money as a float).
-Money = Annotated[Decimal, AfterValidator(_check_money), PlainSerializer(lambda v: str(v), return_type=str)]
+Money = Annotated[Decimal, BeforeValidator(_no_float), AfterValidator(_check_money), PlainSerializer(lambda v: str(v), return_type=str)]
 NonNegativeMoney = Annotated[
     Decimal,
+    BeforeValidator(_no_float),
     AfterValidator(_check_money),
     AfterValidator(_non_negative),
     PlainSerializer(lambda v: str(v), return_type=str),

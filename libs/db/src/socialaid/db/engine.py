@@ -41,6 +41,7 @@ class UnitOfWork:
 
     async def __aenter__(self) -> UnitOfWork:
         self._session = self._factory()
+        self._session.info.clear()
         await self._session.begin()
         self.committed = False
         return self

@@ -59,5 +59,8 @@ async def add_event(
             payload=env.value(),
         )
     )
-    await session.execute(text(f"NOTIFY {NOTIFY_CHANNEL}"))
+    if not session.info.get("outbox_notified"):
+        # One wake-up per transaction is enough; PostgreSQL delivers it at commit.
+        await session.execute(text(f"NOTIFY {NOTIFY_CHANNEL}"))
+        session.info["outbox_notified"] = True
     return env

@@ -1,0 +1,60 @@
+# socialaid — make help lists every target.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+PY := .venv/bin/python
+STACK := python3 deploy/local/stack.py
+PYTEST_ARGS ?=
+
+.PHONY: help
+help: ## List the targets
+	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-16s\033[0m %s\n", $$1, $$2}'
+
+.PHONY: bootstrap
+bootstrap: ## Install uv (if missing) and every Python package from the lock file into .venv
+	@command -v uv >/dev/null 2>&1 || python3 -m pip install --quiet uv
+	uv sync --all-packages --frozen
+
+.PHONY: up
+up: bootstrap ## Start PostgreSQL, Kafka, every service and simulator, load demo data, print the URLs
+	$(STACK) up
+
+.PHONY: down
+down: ## Stop exactly the processes the stack started (services, Kafka, PostgreSQL)
+	$(STACK) down
+
+.PHONY: status
+status: ## One line per stack process: pid, alive, health
+	$(STACK) status
+
+.PHONY: lint
+lint: bootstrap ## ruff (lint + format check) and the import contracts
+	$(PY) -m ruff check libs services tools tests bench openapi
+	$(PY) -m ruff format --check libs services tools tests bench openapi
+	.venv/bin/lint-imports
+
+.PHONY: openapi
+openapi: bootstrap ## Write openapi/<service>.json and openapi/asyncapi.yaml from the code
+	$(PY) openapi/generate.py --write
+
+.PHONY: openapi-check
+openapi-check: bootstrap ## Fail when openapi/ drifts from the code
+	$(PY) openapi/generate.py --check
+
+.PHONY: manifests-check
+manifests-check: ## Validate docker-compose.yml and deploy/k8s offline
+	bash deploy/validate.sh
+
+.PHONY: test
+test: bootstrap lint openapi-check manifests-check ## The full suite: unit, integration, end-to-end and fault tests on a real stack
+	$(STACK) up --no-demo
+	$(PY) -m pytest $(PYTEST_ARGS); rc=$$?; \
+	if [ "$$rc" = 5 ]; then echo "pytest collected no tests: failing"; fi; \
+	if [ -n "$$CI" ]; then $(STACK) down || true; fi; exit $$rc
+
+.PHONY: test-unit
+test-unit: bootstrap ## Only the tests that need no running infrastructure
+	$(PY) -m pytest -m "not integration and not e2e and not fault" $(PYTEST_ARGS)
+
+.PHONY: bench
+bench: bootstrap ## Run the benchmarks (needs the stack: make up) and print their figures
+	$(PY) bench/run.py

@@ -1,0 +1,1 @@
+"""Pure verification logic: no FastAPI, no SQLAlchemy, no I/O."""
