@@ -1,4 +1,5 @@
 from alembic import context
+
 from socialaid.db.migrations import run_alembic_env
 from socialaid.intake.config import Settings
 from socialaid.intake.db import metadata

@@ -3,6 +3,7 @@ from pathlib import Path
 
 import httpx
 import pytest_asyncio
+
 from socialaid.intake.config import Settings
 from socialaid.intake.main import SPEC
 from socialaid.web.service import create_app

@@ -2,6 +2,7 @@
 
 import asyncpg
 import pytest
+
 from socialaid.core.ids import gb11643_check_char
 from socialaid.events.envelope import Envelope
 

@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 from pydantic import ValidationError
+
 from socialaid.core.errors import Conflict
 from socialaid.core.ids import gb11643_check_char
 from socialaid.intake.domain.case import CaseStatus, check_transition, next_month

@@ -4,24 +4,135 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
+from typing import Any
 
+import sqlalchemy as sa
 from alembic import context
 from sqlalchemy import MetaData, pool
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from socialaid.db.platform import platform_metadata
 
 
-def create_platform_tables(op: object) -> None:
-    """Create outbox, inbox, parked_message and idempotency_record (platform schema v1)."""
-    bind = op.get_bind()  # type: ignore[attr-defined]
-    platform_metadata.create_all(bind)
+def create_platform_tables(op: Any) -> None:
+    """Platform schema v1: outbox, outbox_sequence, inbox, consumer_position, parked_message,
+    idempotency_record. Frozen: a later change to these tables is a new helper
+    (``upgrade_platform_v2``) that every service's next migration calls."""
+    from sqlalchemy import Text
+
+    op.create_table(
+        "consumer_position",
+        sa.Column("consumer", sa.String(length=100), nullable=False),
+        sa.Column("source", sa.String(length=200), nullable=False),
+        sa.Column("subject", sa.String(length=200), nullable=False),
+        sa.Column("last_sequence", sa.BigInteger(), nullable=False),
+        sa.PrimaryKeyConstraint("consumer", "source", "subject", name=op.f("pk_consumer_position")),
+    )
+    op.create_table(
+        "idempotency_record",
+        sa.Column("scope", sa.String(length=200), nullable=False),
+        sa.Column("key", sa.String(length=200), nullable=False),
+        sa.Column("request_hash", sa.String(length=64), nullable=False),
+        sa.Column("status_code", sa.Integer(), nullable=False),
+        sa.Column("response_body", postgresql.JSONB(astext_type=Text()), nullable=False),
+        sa.Column(
+            "created_at",
+            sa.DateTime(timezone=True),
+            server_default=sa.text("now()"),
+            nullable=False,
+        ),
+        sa.PrimaryKeyConstraint("scope", "key", name=op.f("pk_idempotency_record")),
+    )
+    op.create_table(
+        "inbox",
+        sa.Column("source", sa.String(length=200), nullable=False),
+        sa.Column("event_id", sa.String(length=200), nullable=False),
+        sa.Column("consumer", sa.String(length=100), nullable=False),
+        sa.Column("event_type", sa.String(length=200), nullable=False),
+        sa.Column("subject", sa.String(length=200), nullable=True),
+        sa.Column(
+            "processed_at",
+            sa.DateTime(timezone=True),
+            server_default=sa.text("now()"),
+            nullable=False,
+        ),
+        sa.PrimaryKeyConstraint("consumer", "source", "event_id", name=op.f("pk_inbox")),
+    )
+    op.create_table(
+        "outbox",
+        sa.Column("id", sa.BigInteger(), autoincrement=True, nullable=False),
+        sa.Column("event_id", sa.UUID(), nullable=False),
+        sa.Column("topic", sa.String(length=200), nullable=False),
+        sa.Column("key", sa.String(length=200), nullable=False),
+        sa.Column("event_type", sa.String(length=200), nullable=False),
+        sa.Column("headers", postgresql.JSONB(astext_type=Text()), nullable=False),
+        sa.Column("payload", sa.LargeBinary(), nullable=False),
+        sa.Column(
+            "created_at",
+            sa.DateTime(timezone=True),
+            server_default=sa.text("now()"),
+            nullable=False,
+        ),
+        sa.Column("published_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("attempts", sa.Integer(), server_default=sa.text("0"), nullable=False),
+        sa.Column("last_error", sa.Text(), nullable=True),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_outbox")),
+        sa.UniqueConstraint("event_id", name=op.f("uq_outbox_event_id")),
+    )
+    op.create_index(
+        "ix_outbox_unpublished",
+        "outbox",
+        ["id"],
+        unique=False,
+        postgresql_where=sa.text("published_at IS NULL"),
+    )
+    op.create_table(
+        "outbox_sequence",
+        sa.Column("subject", sa.String(length=200), nullable=False),
+        sa.Column("last_sequence", sa.BigInteger(), nullable=False),
+        sa.PrimaryKeyConstraint("subject", name=op.f("pk_outbox_sequence")),
+    )
+    op.create_table(
+        "parked_message",
+        sa.Column("id", sa.BigInteger(), autoincrement=True, nullable=False),
+        sa.Column("consumer", sa.String(length=100), nullable=False),
+        sa.Column("subject", sa.String(length=200), nullable=False),
+        sa.Column("topic", sa.String(length=200), nullable=False),
+        sa.Column("partition", sa.Integer(), nullable=False),
+        sa.Column("offset", sa.BigInteger(), nullable=False),
+        sa.Column("event_id", sa.String(length=200), nullable=True),
+        sa.Column("event_type", sa.String(length=200), nullable=True),
+        sa.Column("headers", postgresql.JSONB(astext_type=Text()), nullable=False),
+        sa.Column("payload", sa.LargeBinary(), nullable=False),
+        sa.Column("reason", sa.String(length=40), nullable=False),
+        sa.Column("error", sa.Text(), nullable=True),
+        sa.Column(
+            "parked_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False
+        ),
+        sa.Column("redriven_at", sa.DateTime(timezone=True), nullable=True),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_parked_message")),
+    )
+    op.create_index(
+        "ix_parked_message_open",
+        "parked_message",
+        ["consumer", "subject"],
+        unique=False,
+        postgresql_where=sa.text("redriven_at IS NULL"),
+    )
 
 
-def drop_platform_tables(op: object) -> None:
-    bind = op.get_bind()  # type: ignore[attr-defined]
-    platform_metadata.drop_all(bind)
+def drop_platform_tables(op: Any) -> None:
+    for table in (
+        "idempotency_record",
+        "parked_message",
+        "consumer_position",
+        "inbox",
+        "outbox_sequence",
+        "outbox",
+    ):
+        op.drop_table(table)
 
 
 def run_alembic_env(url: str, target_metadata: Sequence[MetaData]) -> None:

@@ -1,4 +1,5 @@
 from pydantic_settings import SettingsConfigDict
+
 from socialaid.core.settings import ServiceSettings
 
 

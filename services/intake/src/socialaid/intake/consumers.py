@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from sqlalchemy import RowMapping
+
 from socialaid.contracts.events import (
     AssessmentCompleted,
     CaseAssessed,
@@ -21,7 +23,6 @@ from socialaid.events.outbox import add_event
 from socialaid.intake.domain.case import TRANSITIONS, CaseStatus
 from socialaid.intake.repository import IntakeRepository
 from socialaid.intake.use_cases.applications import SOURCE
-from sqlalchemy import RowMapping
 
 SYSTEM = "system"
 

@@ -1,6 +1,5 @@
 """Intake tables."""
 
-from socialaid.db import new_metadata
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
@@ -16,6 +15,8 @@ from sqlalchemy import (
     func,
 )
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
+
+from socialaid.db import new_metadata
 
 metadata = new_metadata()
 

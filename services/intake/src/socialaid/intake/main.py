@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from fastapi import FastAPI
+
 from socialaid.intake import consumers
 from socialaid.intake.api import applications, cases
 from socialaid.intake.config import Settings

@@ -6,10 +6,11 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from socialaid.core.errors import NotFound
-from socialaid.intake.db import application, case, case_status_history, household_member
 from sqlalchemy import RowMapping, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+
+from socialaid.core.errors import NotFound
+from socialaid.intake.db import application, case, case_status_history, household_member
 
 
 def _uuid(value: str, what: str) -> uuid.UUID:

@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
 from socialaid.contracts.events import Programme
 from socialaid.core.ids import birth_date_of, id_number_problem
 from socialaid.core.money import Money, NonNegativeMoney

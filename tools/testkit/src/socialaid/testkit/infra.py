@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 
 import asyncpg
 from aiokafka import AIOKafkaConsumer, TopicPartition
+
 from socialaid.events.envelope import Envelope
 
 PG_ADMIN_URL = os.environ.get(
@@ -100,12 +101,22 @@ class TopicReader:
         return await eventually(check, timeout=timeout, what=f"{count} matching event(s) on {self.topics}")
 
 
-async def end_offsets(topic: str) -> dict[TopicPartition, int]:
-    consumer = AIOKafkaConsumer(bootstrap_servers=KAFKA_BOOTSTRAP)
+async def start_group_at_end(group: str, topic: str, bootstrap: str = KAFKA_BOOTSTRAP) -> None:
+    """Commit ``group``'s offsets at the current end of ``topic``: it will read only newer messages."""
+    probe = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap)  # no group: assigned every partition
+    await probe.start()
+    try:
+        async def assigned() -> set[TopicPartition] | None:
+            return probe.assignment() or None
+
+        tps = sorted(await eventually(assigned, timeout=20, what=f"partitions of {topic}"))
+        ends = await probe.end_offsets(tps)
+    finally:
+        await probe.stop()
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=group, enable_auto_commit=False)
     await consumer.start()
     try:
-        parts = consumer.partitions_for_topic(topic) or set()
-        tps = [TopicPartition(topic, p) for p in parts]
-        return await consumer.end_offsets(tps) if tps else {}
+        consumer.assign(tps)
+        await consumer.commit(ends)
     finally:
         await consumer.stop()

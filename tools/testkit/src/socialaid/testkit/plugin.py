@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 
 import pytest
 import pytest_asyncio
+
 from socialaid.testkit.infra import KAFKA_BOOTSTRAP, create_database, drop_database, sqlalchemy_url
 
 MigratedDb = Callable[[str, str], Awaitable[str]]

@@ -1,5 +1,6 @@
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
+
 from socialaid.db import UnitOfWork
 from socialaid.intake.api.deps import DbDep, IdempotencyKey, SettingsDep
 from socialaid.intake.repository import IntakeRepository

@@ -2,6 +2,7 @@ from typing import Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
+
 from socialaid.db import UnitOfWork
 from socialaid.intake.api.applications import PROBLEMS
 from socialaid.intake.api.deps import DbDep, IdempotencyKey, SettingsDep

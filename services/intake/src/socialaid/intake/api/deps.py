@@ -1,6 +1,7 @@
 from typing import Annotated
 
 from fastapi import Depends, Header
+
 from socialaid.intake.config import Settings
 from socialaid.web.service import DbDep, get_settings
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from sqlalchemy import RowMapping
+
 from socialaid.contracts.events import (
     CaseAccepted,
     CaseApproved,
@@ -23,7 +25,6 @@ from socialaid.intake.domain.case import CaseStatus, check_transition, next_mont
 from socialaid.intake.repository import IntakeRepository
 from socialaid.intake.schemas import AcceptIn, ApproveIn, RejectIn
 from socialaid.intake.use_cases.applications import SOURCE
-from sqlalchemy import RowMapping
 
 
 async def _transition(repo: IntakeRepository, row: RowMapping, target: CaseStatus, actor: str,

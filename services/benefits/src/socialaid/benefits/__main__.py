@@ -1,0 +1,12 @@
+import sys
+
+from socialaid.benefits.main import SPEC
+from socialaid.web.service import main
+
+
+def run() -> None:
+    sys.exit(main(SPEC))
+
+
+if __name__ == "__main__":
+    run()

@@ -1,0 +1,53 @@
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import asyncpg
+import httpx
+import pytest_asyncio
+
+from socialaid.benefits.config import Settings
+from socialaid.benefits.main import SPEC
+from socialaid.db import Database
+from socialaid.web.service import create_app
+
+ALEMBIC_INI = str(Path(__file__).resolve().parents[1] / "alembic.ini")
+
+
+@pytest_asyncio.fixture(scope="session")
+async def settings(migrated_database) -> Settings:  # type: ignore[no-untyped-def]
+    return Settings(database_url=await migrated_database("benefits", ALEMBIC_INI))
+
+
+@pytest_asyncio.fixture(scope="session")
+async def client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+    app = create_app(SPEC, settings)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://benefits") as c:
+        yield c
+    await app.state.db.dispose()
+
+
+@pytest_asyncio.fixture(scope="session")
+async def db(settings: Settings) -> AsyncIterator[Database]:
+    database = Database(settings.database_url, pool_size=2)
+    yield database
+    await database.dispose()
+
+
+@pytest_asyncio.fixture(scope="session")
+async def sql(settings: Settings) -> AsyncIterator[asyncpg.Connection]:
+    """A plain connection for counting rows and reading what was stored."""
+    conn = await asyncpg.connect(settings.database_url.replace("+asyncpg", ""))
+    yield conn
+    await conn.close()
+
+
+@pytest_asyncio.fixture(scope="session")
+async def counts(sql: asyncpg.Connection):  # type: ignore[no-untyped-def]
+    """Rows in (parameter_version, assessment, outbox): bad input must change none of them."""
+
+    async def count() -> tuple[int, int, int]:
+        return (await sql.fetchval("select count(*) from parameter_version"),
+                await sql.fetchval("select count(*) from assessment"),
+                await sql.fetchval("select count(*) from outbox"))
+
+    return count

@@ -1,0 +1,21 @@
+"""Events payments applies: county approvals become entitlement schedules."""
+
+from __future__ import annotations
+
+from socialaid.contracts.events import CaseApproved
+from socialaid.core.settings import ServiceSettings
+from socialaid.db import UnitOfWork
+from socialaid.events.envelope import Envelope
+from socialaid.events.inbox import PermanentError, Subscription
+from socialaid.payments.use_cases.entitlements import record_approval
+
+
+async def on_case_approved(event: CaseApproved, env: Envelope, uow: UnitOfWork) -> None:
+    try:
+        await record_approval(uow, event=event, event_id=env.id)
+    except ValueError as exc:
+        raise PermanentError(str(exc)) from exc
+
+
+def subscriptions(settings: ServiceSettings) -> dict[str, Subscription]:
+    return {CaseApproved.TYPE: Subscription(CaseApproved, on_case_approved)}

@@ -1,0 +1,1 @@
+"""Pure payment rules: month arithmetic, who is payable in a month, control totals."""

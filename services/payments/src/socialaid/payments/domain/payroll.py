@@ -1,0 +1,71 @@
+"""Payroll control totals and their reconciliation with the bank's results (R-PA-01, R-PA-04)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from socialaid.core.money import round_yuan
+
+ZERO = Decimal("0.00")
+
+
+class PayrollStatus:
+    LOCKED = "locked"
+    SUBMITTED = "submitted"
+    COMPLETED = "completed"
+
+
+class PaymentStatus:
+    PENDING = "pending"
+    SETTLED = "settled"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class Totals:
+    count: int
+    total: Decimal
+
+    @classmethod
+    def of(cls, amounts: Iterable[Decimal]) -> Totals:
+        values = [Decimal(a) for a in amounts]
+        return cls(len(values), round_yuan(sum(values, ZERO)))
+
+    def __add__(self, other: Totals) -> Totals:
+        return Totals(self.count + other.count, round_yuan(self.total + other.total))
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """Where a payroll stands against its control totals."""
+
+    control: Totals
+    settled: Totals
+    failed: Totals
+    pending: Totals
+
+    @property
+    def complete(self) -> bool:
+        return self.pending.count == 0
+
+    @property
+    def reconciles(self) -> bool:
+        """Settled + failed + pending equals the control count and total, to the fen."""
+        return self.settled + self.failed + self.pending == self.control
+
+
+def outcome(control: Totals, rows: Iterable[tuple[str, Decimal]]) -> Outcome:
+    """Group ``(status, amount)`` rows of a payroll's instructions against its control totals."""
+    by: dict[str, list[Decimal]] = {PaymentStatus.SETTLED: [], PaymentStatus.FAILED: [],
+                                    PaymentStatus.PENDING: []}
+    for status, amount in rows:
+        by[status].append(amount)
+    return Outcome(control=control, settled=Totals.of(by[PaymentStatus.SETTLED]),
+                   failed=Totals.of(by[PaymentStatus.FAILED]), pending=Totals.of(by[PaymentStatus.PENDING]))
+
+
+def backoff_seconds(attempts: int, *, base: float, maximum: float) -> float:
+    """Exponential back-off after ``attempts`` failed sends (1 → base, 2 → 2·base, …), capped."""
+    return float(min(base * 2 ** max(attempts - 1, 0), maximum))

@@ -1,0 +1,134 @@
+"""API request and response models."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from socialaid.contracts.events import Programme
+from socialaid.core.money import Money, NonNegativeMoney
+from socialaid.payments.domain.coverage import payroll_region_problem
+from socialaid.payments.domain.months import parse_month
+
+YM = r"^\d{4}-(0[1-9]|1[0-2])$"
+
+
+class _In(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class PayrollCreate(_In):
+    region_code: str = Field(pattern=r"^\d{6}$", description="County (its cases) or city (all its counties)")
+    programme: Programme = "dibao"
+    month: str = Field(pattern=YM, description="Benefit month YYYY-MM")
+    actor: str = Field(default="operator", min_length=1, max_length=100)
+
+    @field_validator("region_code")
+    @classmethod
+    def _known_region(cls, v: str) -> str:
+        problem = payroll_region_problem(v)
+        if problem:
+            raise ValueError(problem)
+        return v
+
+    @field_validator("month")
+    @classmethod
+    def _real_month(cls, v: str) -> str:
+        parse_month(v)
+        return v
+
+
+class Skipped(BaseModel):
+    case_id: str
+    reason: Literal["already_in_payroll"]
+    payroll_id: str | None = None
+
+
+class PayrollRead(BaseModel):
+    payroll_id: str
+    region_code: str
+    programme: str
+    month: str
+    status: Literal["locked", "submitted", "completed"]
+    control_count: int
+    control_total: NonNegativeMoney
+    settled_count: int
+    settled_total: NonNegativeMoney
+    failed_count: int
+    failed_total: NonNegativeMoney
+    pending_count: int
+    pending_total: NonNegativeMoney
+    reconciled: bool = Field(description="settled + failed + pending equals the control count and total")
+    skipped_count: int
+    send_attempts: int
+    next_attempt_at: dt.datetime | None
+    last_error: str | None
+    created_by: str
+    locked_at: dt.datetime
+    submitted_at: dt.datetime | None
+    completed_at: dt.datetime | None
+
+
+class PayrollCreated(PayrollRead):
+    skipped: list[Skipped] = Field(default_factory=list,
+                                   description="Cases already paid for this month by another payroll")
+
+
+class Payee(BaseModel):
+    account_name: str
+    account_number: str
+    bank_code: str
+
+
+class PaymentRead(BaseModel):
+    payment_id: str
+    payroll_id: str
+    entitlement_id: str
+    case_id: str
+    programme: str
+    region_code: str
+    month: str
+    amount: Money
+    payee: Payee
+    status: Literal["pending", "settled", "failed"]
+    bank_reference: str | None
+    failure_code: str | None
+    failure_reason: str | None
+    attempts: int
+    version: int
+    resolved_at: dt.datetime | None
+
+
+class EntitlementChange(BaseModel):
+    from_version: int
+    old_amount: Money
+    new_amount: Money
+    old_start_month: str
+    new_start_month: str
+    reason: str
+    at: dt.datetime
+
+
+class EntitlementRead(BaseModel):
+    entitlement_id: str
+    case_id: str
+    programme: str
+    region_code: str
+    monthly_amount: NonNegativeMoney
+    start_month: str
+    end_month: str | None
+    payee: Payee
+    status: Literal["active", "stopped"]
+    version: int
+    changes: list[EntitlementChange]
+
+
+class LedgerSummary(BaseModel):
+    programme: str | None
+    region_code: str | None
+    month: str | None
+    kind: Literal["disbursement"] = "disbursement"
+    entries: int
+    total: NonNegativeMoney

@@ -1,0 +1,93 @@
+"""Pushing pending deliveries to department webhooks, Standard-Webhooks signed (R-RF-05).
+
+A pass claims due deliveries under a lease (committed), sends them without
+holding a transaction open, then records each outcome: 2xx → delivered;
+otherwise retry with exponential back-off until the attempt limit → failed.
+A crash mid-send lets the lease expire and the delivery is sent again with the
+same ``webhook-id``, which receivers use to drop duplicates.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import json
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+from sqlalchemy import RowMapping
+
+from socialaid.core.crypto import FieldCipher
+from socialaid.db import Database
+from socialaid.referral.config import Settings
+from socialaid.referral.domain.referral import DeliveryStatus
+from socialaid.referral.domain.signing import backoff_seconds, webhook_headers
+from socialaid.referral.repository import DeliveryRepository
+
+log = logging.getLogger("socialaid.referral.webhooks")
+
+
+@dataclass(frozen=True)
+class Outcome:
+    ok: bool
+    status_code: int | None
+    error: str | None
+
+
+def encode_body(payload: dict[str, Any]) -> bytes:
+    return json.dumps(payload, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode()
+
+
+async def send(client: httpx.AsyncClient, *, url: str, secret: str, msg_id: str,
+               payload: dict[str, Any], now: dt.datetime) -> Outcome:
+    body = encode_body(payload)
+    headers = webhook_headers(secret, msg_id, int(now.timestamp()), body)
+    try:
+        resp = await client.post(url, content=body, headers=headers)
+    except httpx.HTTPError as exc:
+        return Outcome(False, None, f"{type(exc).__name__}: {exc}"[:2000])
+    if 200 <= resp.status_code < 300:
+        return Outcome(True, resp.status_code, None)
+    return Outcome(False, resp.status_code, f"HTTP {resp.status_code}: {resp.text[:500]}")
+
+
+async def _record(db: Database, settings: Settings, row: RowMapping, outcome: Outcome) -> None:
+    now = dt.datetime.now(dt.UTC)
+    attempts = row["attempts"] + 1
+    values: dict[str, Any] = {"attempts": attempts, "last_status_code": outcome.status_code,
+                              "last_error": outcome.error}
+    if outcome.ok:
+        values |= {"status": DeliveryStatus.DELIVERED.value, "delivered_at": now}
+    elif attempts >= settings.webhook_max_attempts:
+        values |= {"status": DeliveryStatus.FAILED.value}
+        log.error("webhook delivery dead after %d attempts", attempts, extra={"delivery_id": str(row["id"])})
+    else:
+        delay = backoff_seconds(attempts, base=settings.webhook_backoff_base_seconds,
+                                cap=settings.webhook_backoff_max_seconds)
+        values |= {"next_attempt_at": now + dt.timedelta(seconds=delay)}
+    async with db.uow() as uow:
+        await DeliveryRepository(uow.session).update(row["id"], **values)
+        await uow.commit()
+
+
+async def deliver_due(*, db: Database, settings: Settings, client: httpx.AsyncClient) -> int:
+    """One pass: send every due webhook delivery (up to the batch size). Returns how many were tried."""
+    now = dt.datetime.now(dt.UTC)
+    async with db.uow() as uow:
+        rows = await DeliveryRepository(uow.session).claim_due(
+            now=now, lease_until=now + dt.timedelta(seconds=settings.webhook_lease_seconds),
+            limit=settings.webhook_batch_size)
+        await uow.commit()
+    if not rows:
+        return 0
+    cipher = FieldCipher(settings.pii_encryption_key)
+
+    async def one(row: RowMapping) -> None:
+        outcome = await send(client, url=row["webhook_url"], secret=cipher.decrypt(row["webhook_secret_encrypted"]),
+                             msg_id=row["event_id"], payload=row["payload"], now=dt.datetime.now(dt.UTC))
+        await _record(db, settings, row, outcome)
+
+    await asyncio.gather(*(one(r) for r in rows))
+    return len(rows)

@@ -1,0 +1,24 @@
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import httpx
+import pytest_asyncio
+
+from socialaid.relief.config import Settings
+from socialaid.relief.main import SPEC
+from socialaid.web.service import create_app
+
+ALEMBIC_INI = str(Path(__file__).resolve().parents[1] / "alembic.ini")
+
+
+@pytest_asyncio.fixture(scope="session")
+async def relief_settings(migrated_database) -> Settings:  # type: ignore[no-untyped-def]
+    return Settings(database_url=await migrated_database("relief", ALEMBIC_INI))
+
+
+@pytest_asyncio.fixture(scope="session")
+async def relief_client(relief_settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+    app = create_app(SPEC, relief_settings)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://relief") as c:
+        yield c
+    await app.state.db.dispose()
