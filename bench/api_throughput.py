@@ -23,7 +23,7 @@ import asyncpg
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import hardware, save, summary  # noqa: E402
+from common import hardware, save, summary
 
 from socialaid.core.ids import gb11643_check_char
 
@@ -34,19 +34,32 @@ INTAKE_DB = "postgresql://socialaid:socialaid@127.0.0.1:55432/intake"
 def person(rng: random.Random, relationship: str) -> dict:
     born = dt.date(1950, 1, 1) + dt.timedelta(days=rng.randrange(0, 365 * 55))
     body = f"141102{born:%Y%m%d}{rng.randrange(0, 1000):03d}"
-    return {"name": "测试" + str(rng.randrange(100)), "id_number": body + gb11643_check_char(body),
-            "relationship": relationship, "birth_date": born.isoformat(),
-            "declared_monthly_income": f"{rng.randrange(0, 900)}.00"}
+    return {
+        "name": "测试" + str(rng.randrange(100)),
+        "id_number": body + gb11643_check_char(body),
+        "relationship": relationship,
+        "birth_date": born.isoformat(),
+        "declared_monthly_income": f"{rng.randrange(0, 900)}.00",
+    }
 
 
 def application(rng: random.Random) -> dict:
-    return {"region_code": "141102", "programmes": ["dibao"],
-            "members": [person(rng, "applicant"), person(rng, "spouse"), person(rng, "child")],
-            "consent": {"signed": True},
-            "payee": {"account_name": "测试", "account_number": "6222020200112233445", "bank_code": "ICBC"}}
+    return {
+        "region_code": "141102",
+        "programmes": ["dibao"],
+        "members": [person(rng, "applicant"), person(rng, "spouse"), person(rng, "child")],
+        "consent": {"signed": True},
+        "payee": {
+            "account_name": "测试",
+            "account_number": "6222020200112233445",
+            "bank_code": "ICBC",
+        },
+    }
 
 
-async def load(client: httpx.AsyncClient, n: int, concurrency: int, make) -> tuple[list[float], float, int]:  # type: ignore[no-untyped-def]
+async def load(
+    client: httpx.AsyncClient, n: int, concurrency: int, make
+) -> tuple[list[float], float, int]:  # type: ignore[no-untyped-def]
     latencies: list[float] = []
     errors = 0
     queue = list(range(n))
@@ -81,17 +94,22 @@ async def main(n: int, concurrency: int) -> dict:
     async with httpx.AsyncClient(base_url=INTAKE, limits=limits, timeout=30) as client:
         await load(client, 100, concurrency, lambda: ("GET", "/healthz", None))  # warm-up
         base_lat, base_s, _ = await load(client, n, concurrency, lambda: ("GET", "/healthz", None))
-        lat, seconds, errors = await load(client, n, concurrency,
-                                          lambda: ("POST", "/v1/applications", application(rng)))
+        lat, seconds, errors = await load(
+            client, n, concurrency, lambda: ("POST", "/v1/applications", application(rng))
+        )
     t0 = time.perf_counter()
     while await backlog() > 0 and time.perf_counter() - t0 < 120:
         await asyncio.sleep(0.05)
     drain = time.perf_counter() - t0
     return {
         "benchmark": "api_throughput",
-        "requests": n, "concurrency": concurrency, "errors": errors,
-        "post_applications_per_s": round(n / seconds, 1), **{f"post_{k}": v for k, v in summary(lat).items()},
-        "healthz_per_s": round(n / base_s, 1), **{f"healthz_{k}": v for k, v in summary(base_lat).items()},
+        "requests": n,
+        "concurrency": concurrency,
+        "errors": errors,
+        "post_applications_per_s": round(n / seconds, 1),
+        **{f"post_{k}": v for k, v in summary(lat).items()},
+        "healthz_per_s": round(n / base_s, 1),
+        **{f"healthz_{k}": v for k, v in summary(base_lat).items()},
         "post_to_healthz_throughput_ratio": round(base_s / seconds, 3),
         "outbox_drained_seconds_after_last_request": round(drain, 2),
         "hardware": hardware(),

@@ -29,8 +29,14 @@ def hardware() -> dict[str, Any]:
                 mem_gb = round(int(line.split()[1]) / 1024 / 1024, 1)
     except OSError:
         pass
-    return {"cpu": cpu, "cores": os.cpu_count(), "memory_gb": mem_gb, "python": platform.python_version(),
-            "kernel": platform.release(), "at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory_gb": mem_gb,
+        "python": platform.python_version(),
+        "kernel": platform.release(),
+        "at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+    }
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -42,8 +48,11 @@ def percentile(values: list[float], p: float) -> float:
 
 
 def summary(latencies: list[float]) -> dict[str, float]:
-    return {"p50_ms": round(percentile(latencies, 50) * 1000, 2), "p99_ms": round(percentile(latencies, 99) * 1000, 2),
-            "mean_ms": round(statistics.fmean(latencies) * 1000, 2) if latencies else float("nan")}
+    return {
+        "p50_ms": round(percentile(latencies, 50) * 1000, 2),
+        "p99_ms": round(percentile(latencies, 99) * 1000, 2),
+        "mean_ms": round(statistics.fmean(latencies) * 1000, 2) if latencies else float("nan"),
+    }
 
 
 def save(name: str, result: dict[str, Any]) -> Path:

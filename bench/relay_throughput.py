@@ -23,7 +23,7 @@ from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from sqlalchemy import func, select
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import hardware, save  # noqa: E402
+from common import hardware, save
 
 from socialaid.contracts.base import Contract
 from socialaid.db import Database
@@ -44,14 +44,19 @@ def contract(topic: str) -> type[Contract]:
     return BenchEvent
 
 
-async def raw_aiokafka(topic: str, events: list[tuple[bytes, bytes, list[tuple[str, bytes]]]]) -> float:
+async def raw_aiokafka(
+    topic: str, events: list[tuple[bytes, bytes, list[tuple[str, bytes]]]]
+) -> float:
     producer = new_producer(KAFKA_BOOTSTRAP, "bench-raw")
     await producer.start()
     try:
         started = time.perf_counter()
         batch = 500
         for i in range(0, len(events), batch):
-            futures = [await producer.send(topic, value=v, key=k, headers=h) for k, v, h in events[i : i + batch]]
+            futures = [
+                await producer.send(topic, value=v, key=k, headers=h)
+                for k, v, h in events[i : i + batch]
+            ]
             await asyncio.gather(*futures)
         return time.perf_counter() - started
     finally:
@@ -75,22 +80,45 @@ async def main(n: int) -> dict:
         for start in range(0, n, 1000):
             async with db.uow() as uow:
                 for i in range(start, min(n, start + 1000)):
-                    await add_event(uow.session, Event(case_id=f"case-{i % 5000}", note=note), source="/bench")
+                    await add_event(
+                        uow.session, Event(case_id=f"case-{i % 5000}", note=note), source="/bench"
+                    )
                 await uow.commit()
         write_seconds = time.perf_counter() - t0
         async with db.uow() as uow:
-            rows = (await uow.session.execute(select(outbox.c.key, outbox.c.payload, outbox.c.headers))).all()
-        raw_events = [(k.encode(), bytes(p), [(hk, hv.encode()) for hk, hv in (h if isinstance(h, dict) else json.loads(h)).items()])
-                      for k, p, h in rows]
+            rows = (
+                await uow.session.execute(select(outbox.c.key, outbox.c.payload, outbox.c.headers))
+            ).all()
+        raw_events = [
+            (
+                k.encode(),
+                bytes(p),
+                [
+                    (hk, hv.encode())
+                    for hk, hv in (h if isinstance(h, dict) else json.loads(h)).items()
+                ],
+            )
+            for k, p, h in rows
+        ]
         raw_seconds = await raw_aiokafka(topics[0], raw_events)
-        relay = OutboxRelay(database_url=url, bootstrap=KAFKA_BOOTSTRAP, service="bench", batch_size=500,
-                            idle_poll_seconds=0.01)
+        relay = OutboxRelay(
+            database_url=url,
+            bootstrap=KAFKA_BOOTSTRAP,
+            service="bench",
+            batch_size=500,
+            idle_poll_seconds=0.01,
+        )
         started = time.perf_counter()
         task = asyncio.create_task(relay.run())
         while True:
             async with db.uow() as uow:
-                left = (await uow.session.execute(select(func.count()).select_from(outbox)
-                                                  .where(outbox.c.published_at.is_(None)))).scalar_one()
+                left = (
+                    await uow.session.execute(
+                        select(func.count())
+                        .select_from(outbox)
+                        .where(outbox.c.published_at.is_(None))
+                    )
+                ).scalar_one()
             if left == 0:
                 break
             await asyncio.sleep(0.01)

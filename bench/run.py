@@ -1,6 +1,6 @@
 """Run every benchmark and print a Markdown table for the README.
 
-    make up && make bench
+make up && make bench
 """
 
 from __future__ import annotations
@@ -10,7 +10,10 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-BENCHES = [["relay_throughput.py", "--events", "20000"], ["api_throughput.py", "--requests", "2000"]]
+BENCHES = [
+    ["relay_throughput.py", "--events", "20000"],
+    ["api_throughput.py", "--requests", "2000"],
+]
 
 
 def main() -> int:

@@ -1,7 +1,7 @@
 """Generate openapi/<service>.json (OpenAPI 3.1) and openapi/asyncapi.yaml (AsyncAPI 3.0) from the code.
 
-    python openapi/generate.py --write   # regenerate
-    python openapi/generate.py --check   # exit 1 when the files drift from the code (CI)
+python openapi/generate.py --write   # regenerate
+python openapi/generate.py --check   # exit 1 when the files drift from the code (CI)
 """
 
 from __future__ import annotations
@@ -22,8 +22,14 @@ HERE = Path(__file__).resolve().parent
 SERVICES = ["intake", "verification", "benefits", "payments", "relief", "referral"]
 # Which service publishes each aggregate's events (the CloudEvents source).
 PRODUCERS = {
-    "case": "intake", "verification": "verification", "assessment": "benefits", "parameter": "benefits",
-    "payroll": "payments", "payment": "payments", "referral": "referral", "disaster": "relief",
+    "case": "intake",
+    "verification": "verification",
+    "assessment": "benefits",
+    "parameter": "benefits",
+    "payroll": "payments",
+    "payment": "payments",
+    "referral": "referral",
+    "disaster": "relief",
     "message": "any service with a consumer",
 }
 
@@ -40,7 +46,9 @@ def openapi_documents() -> dict[str, str]:
         spec = _spec(svc)
         app = create_app(spec, spec.settings_factory())
         doc = app.openapi()
-        doc["servers"] = [{"url": f"http://127.0.0.1:{8001 + SERVICES.index(svc)}", "description": "local stack"}]
+        doc["servers"] = [
+            {"url": f"http://127.0.0.1:{8001 + SERVICES.index(svc)}", "description": "local stack"}
+        ]
         out[f"{svc}.json"] = json.dumps(doc, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
     return out
 
@@ -52,14 +60,26 @@ def _headers_schema() -> dict[str, Any]:
         "required": ["ce_specversion", "ce_id", "ce_source", "ce_type", "ce_time", "content-type"],
         "properties": {
             "ce_specversion": {"type": "string", "const": "1.0"},
-            "ce_id": {"type": "string", "description": "Event id (UUIDv7); consumers deduplicate on source + id"},
+            "ce_id": {
+                "type": "string",
+                "description": "Event id (UUIDv7); consumers deduplicate on source + id",
+            },
             "ce_source": {"type": "string", "description": "/socialaid/<service>"},
             "ce_type": {"type": "string"},
             "ce_time": {"type": "string", "format": "date-time"},
-            "ce_subject": {"type": "string", "description": "Aggregate id (case id, payroll id, ...); also the key"},
-            "ce_sequence": {"type": "string", "description": "Per-subject increasing sequence number"},
+            "ce_subject": {
+                "type": "string",
+                "description": "Aggregate id (case id, payroll id, ...); also the key",
+            },
+            "ce_sequence": {
+                "type": "string",
+                "description": "Per-subject increasing sequence number",
+            },
             "content-type": {"type": "string", "const": "application/json"},
-            "traceparent": {"type": "string", "description": "W3C trace context of the originating request"},
+            "traceparent": {
+                "type": "string",
+                "description": "W3C trace context of the originating request",
+            },
         },
     }
 
@@ -75,7 +95,11 @@ def asyncapi_document() -> str:
     operations: dict[str, Any] = {}
     components: dict[str, Any] = {"messages": {}, "schemas": {}}
     for topic in Topic.all():
-        channels[topic] = {"address": topic, "description": TOPIC_DESCRIPTIONS[topic], "messages": {}}
+        channels[topic] = {
+            "address": topic,
+            "description": TOPIC_DESCRIPTIONS[topic],
+            "messages": {},
+        }
     for event_type in sorted(REGISTRY):
         model = REGISTRY[event_type]
         name = event_type.removeprefix("cn.gov.socialaid.").replace(".", "_")
@@ -116,10 +140,12 @@ def asyncapi_document() -> str:
             "title": "socialaid events",
             "version": "1.0.0",
             "description": "Every event type the platform publishes. Fields are only ever added as optional; "
-                           "a breaking change is a new type ending in .v2.",
+            "a breaking change is a new type ending in .v2.",
         },
         "defaultContentType": "application/json",
-        "servers": {"local": {"host": "127.0.0.1:59092", "protocol": "kafka", "description": "local stack"}},
+        "servers": {
+            "local": {"host": "127.0.0.1:59092", "protocol": "kafka", "description": "local stack"}
+        },
         "channels": channels,
         "operations": operations,
         "components": components,
@@ -143,9 +169,18 @@ def main() -> int:
         elif not path.exists() or path.read_text() != content:
             drift.append(name)
             old = path.read_text().splitlines() if path.exists() else []
-            sys.stdout.writelines(line + "\n" for line in list(difflib.unified_diff(
-                old, content.splitlines(), f"openapi/{name} (committed)", f"openapi/{name} (from code)",
-                lineterm=""))[:40])
+            sys.stdout.writelines(
+                line + "\n"
+                for line in list(
+                    difflib.unified_diff(
+                        old,
+                        content.splitlines(),
+                        f"openapi/{name} (committed)",
+                        f"openapi/{name} (from code)",
+                        lineterm="",
+                    )
+                )[:40]
+            )
     if drift:
         print(f"openapi/ drifts from the code: {', '.join(drift)}. Run `make openapi` and commit.")
         return 1

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import sys
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import httpx
 import pytest
 import pytest_asyncio
 
 from socialaid.core.ids import gb11643_check_char
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # the shared `flow` helpers
 
 URLS = {
     "intake": "http://127.0.0.1:8001",
@@ -31,7 +35,9 @@ async def http() -> AsyncIterator[dict[str, httpx.AsyncClient]]:
         try:
             r = await client.get("/healthz")
         except httpx.HTTPError as exc:
-            pytest.fail(f"{name} at {URLS[name]} is not running ({exc}); start the stack with `make up`")
+            pytest.fail(
+                f"{name} at {URLS[name]} is not running ({exc}); start the stack with `make up`"
+            )
         assert r.status_code == 200, f"{name} unhealthy"
     yield clients
     for client in clients.values():
@@ -44,11 +50,23 @@ class People:
     def __init__(self, seed: int):
         self.rng = random.Random(seed)
 
-    def member(self, relationship: str, *, born: dt.date | None = None, **extra: object) -> dict:
+    def member(
+        self,
+        relationship: str,
+        *,
+        region: str = "141102",
+        born: dt.date | None = None,
+        **extra: object,
+    ) -> dict:
         born = born or dt.date(1960, 1, 1) + dt.timedelta(days=self.rng.randrange(0, 365 * 40))
-        body = f"141102{born:%Y%m%d}{self.rng.randrange(0, 1000):03d}"
-        return {"name": "测试" + "甲乙丙丁戊"[self.rng.randrange(5)], "id_number": body + gb11643_check_char(body),
-                "relationship": relationship, "birth_date": born.isoformat(), **extra}
+        body = f"{region}{born:%Y%m%d}{self.rng.randrange(0, 1000):03d}"
+        return {
+            "name": "测试" + "甲乙丙丁戊"[self.rng.randrange(5)],
+            "id_number": body + gb11643_check_char(body),
+            "relationship": relationship,
+            "birth_date": born.isoformat(),
+            **extra,
+        }
 
 
 @pytest.fixture

@@ -45,7 +45,9 @@ def test_r_in_04_any_single_digit_change_is_detected(born, seq, pos, delta):
     assert id_number_problem(bad) is not None
 
 
-@pytest.mark.parametrize("value", ["", "12345", "14110219800101001", "1411021980010100XX", "141102198013010015"])
+@pytest.mark.parametrize(
+    "value", ["", "12345", "14110219800101001", "1411021980010100XX", "141102198013010015"]
+)
 def test_malformed_ids_are_refused(value):
     assert id_number_problem(value) is not None
 

@@ -8,9 +8,16 @@ from socialaid.events.envelope import Envelope, EnvelopeError
 
 
 def sample() -> Envelope:
-    return Envelope(id="e1", source="/socialaid/intake", type="cn.gov.socialaid.case.submitted.v1",
-                    data={"case_id": "c1", "amount": "12.30"}, time=dt.datetime(2026, 11, 22, 8, 0, tzinfo=dt.UTC),
-                    subject="c1", sequence=3, traceparent="00-" + "a" * 32 + "-" + "b" * 16 + "-01")
+    return Envelope(
+        id="e1",
+        source="/socialaid/intake",
+        type="cn.gov.socialaid.case.submitted.v1",
+        data={"case_id": "c1", "amount": "12.30"},
+        time=dt.datetime(2026, 11, 22, 8, 0, tzinfo=dt.UTC),
+        subject="c1",
+        sequence=3,
+        traceparent="00-" + "a" * 32 + "-" + "b" * 16 + "-01",
+    )
 
 
 def test_round_trip_through_kafka_headers():

@@ -21,7 +21,9 @@ async def settings(migrated_database) -> Settings:  # type: ignore[no-untyped-de
 @pytest_asyncio.fixture(scope="session")
 async def client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
     app = create_app(SPEC, settings)
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://benefits") as c:
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://benefits"
+    ) as c:
         yield c
     await app.state.db.dispose()
 
@@ -46,8 +48,10 @@ async def counts(sql: asyncpg.Connection):  # type: ignore[no-untyped-def]
     """Rows in (parameter_version, assessment, outbox): bad input must change none of them."""
 
     async def count() -> tuple[int, int, int]:
-        return (await sql.fetchval("select count(*) from parameter_version"),
-                await sql.fetchval("select count(*) from assessment"),
-                await sql.fetchval("select count(*) from outbox"))
+        return (
+            await sql.fetchval("select count(*) from parameter_version"),
+            await sql.fetchval("select count(*) from assessment"),
+            await sql.fetchval("select count(*) from outbox"),
+        )
 
     return count

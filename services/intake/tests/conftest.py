@@ -19,6 +19,8 @@ async def settings(migrated_database) -> Settings:  # type: ignore[no-untyped-de
 @pytest_asyncio.fixture(scope="session")
 async def client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
     app = create_app(SPEC, settings)
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://intake") as c:
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://intake"
+    ) as c:
         yield c
     await app.state.db.dispose()

@@ -28,7 +28,9 @@ def _free_port() -> int:
 def bank_url() -> Iterator[str]:
     """The real bank simulator served over HTTP on 127.0.0.1 (a thread running uvicorn)."""
     port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(create_bank(), host="127.0.0.1", port=port, log_level="warning"))
+    server = uvicorn.Server(
+        uvicorn.Config(create_bank(), host="127.0.0.1", port=port, log_level="warning")
+    )
     thread = threading.Thread(target=server.run, name="bank-simulator", daemon=True)
     thread.start()
     deadline = time.monotonic() + 15
@@ -43,15 +45,22 @@ def bank_url() -> Iterator[str]:
 
 @pytest_asyncio.fixture(scope="session")
 async def settings(migrated_database, bank_url: str) -> Settings:  # type: ignore[no-untyped-def]
-    return Settings(database_url=await migrated_database("payments", ALEMBIC_INI), bank_url=bank_url,
-                    bank_timeout_seconds=2.0, disbursement_poll_seconds=0.1,
-                    disbursement_backoff_base_seconds=0.2, disbursement_backoff_max_seconds=1.0)
+    return Settings(
+        database_url=await migrated_database("payments", ALEMBIC_INI),
+        bank_url=bank_url,
+        bank_timeout_seconds=2.0,
+        disbursement_poll_seconds=0.1,
+        disbursement_backoff_base_seconds=0.2,
+        disbursement_backoff_max_seconds=1.0,
+    )
 
 
 @pytest_asyncio.fixture(scope="session")
 async def client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
     app = create_app(SPEC, settings)
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://payments") as c:
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://payments"
+    ) as c:
         yield c
     await app.state.db.dispose()
 

@@ -39,14 +39,23 @@ def unique(prefix: str) -> str:
 
 
 def envelope(event: Contract, *, source: str = INTAKE, sequence: int = 1) -> Envelope:
-    return Envelope(id=str(uuid7()), source=source, type=event.TYPE, data=event.to_data(),
-                    time=dt.datetime.now(dt.UTC), subject=event.subject(), sequence=sequence)
+    return Envelope(
+        id=str(uuid7()),
+        source=source,
+        type=event.TYPE,
+        data=event.to_data(),
+        time=dt.datetime.now(dt.UTC),
+        subject=event.subject(),
+        sequence=sequence,
+    )
 
 
 async def apply(db: Database, settings: Settings, env: Envelope) -> str:
     """Run the referral consumer's handler for one event exactly as the consumer runner does."""
     subs = consumers.subscriptions(settings)
-    applier = Applier(db=db, consumer="referral-consumer", source="/socialaid/referral", subscriptions=subs)
+    applier = Applier(
+        db=db, consumer="referral-consumer", source="/socialaid/referral", subscriptions=subs
+    )
     async with db.uow() as uow:
         outcome = await applier.apply(uow, env, subs[env.type])
         await uow.commit()
@@ -62,14 +71,20 @@ async def fetch(settings: Settings, sql: str, *args: Any) -> list[asyncpg.Record
 
 
 async def outbox_envelopes(settings: Settings, subject: str) -> list[Envelope]:
-    rows = await fetch(settings, "select headers, payload from outbox where headers->>'ce_subject' = $1 "
-                       "order by id", subject)
+    rows = await fetch(
+        settings,
+        "select headers, payload from outbox where headers->>'ce_subject' = $1 order by id",
+        subject,
+    )
     return [Envelope.from_headers(json.loads(r["headers"]), r["payload"]) for r in rows]
 
 
 @contextlib.asynccontextmanager
-async def running(job: Callable[[Settings, Database, asyncio.Event], Awaitable[None]], settings: Settings,
-                  db: Database) -> AsyncIterator[None]:
+async def running(
+    job: Callable[[Settings, Database, asyncio.Event], Awaitable[None]],
+    settings: Settings,
+    db: Database,
+) -> AsyncIterator[None]:
     """Run a worker background job while the block runs, then stop it cleanly."""
     stop = asyncio.Event()
     task = asyncio.create_task(job(settings, db, stop))
@@ -87,15 +102,21 @@ ALEMBIC_INI = str(Path(__file__).resolve().parents[1] / "alembic.ini")
 async def referral_settings(migrated_database) -> Settings:  # type: ignore[no-untyped-def]
     return Settings(
         database_url=await migrated_database("referral", ALEMBIC_INI),
-        webhook_backoff_base_seconds=0.05, webhook_backoff_max_seconds=0.2, webhook_max_attempts=3,
-        webhook_poll_seconds=0.05, webhook_timeout_seconds=2.0, overdue_poll_seconds=0.1,
+        webhook_backoff_base_seconds=0.05,
+        webhook_backoff_max_seconds=0.2,
+        webhook_max_attempts=3,
+        webhook_poll_seconds=0.05,
+        webhook_timeout_seconds=2.0,
+        overdue_poll_seconds=0.1,
     )
 
 
 @pytest_asyncio.fixture(scope="session")
 async def referral_client(referral_settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
     app = create_app(SPEC, referral_settings)
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://referral") as c:
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://referral"
+    ) as c:
         yield c
     await app.state.db.dispose()
 
@@ -153,5 +174,11 @@ async def receiver() -> AsyncIterator[Receiver]:
 @pytest.fixture(scope="session")
 def kit() -> types.SimpleNamespace:
     """Helpers for the integration tests (conftest modules cannot be imported under importlib mode)."""
-    return types.SimpleNamespace(unique=unique, envelope=envelope, apply=apply, fetch=fetch,
-                                 outbox_envelopes=outbox_envelopes, running=running)
+    return types.SimpleNamespace(
+        unique=unique,
+        envelope=envelope,
+        apply=apply,
+        fetch=fetch,
+        outbox_envelopes=outbox_envelopes,
+        running=running,
+    )

@@ -19,6 +19,8 @@ async def relief_settings(migrated_database) -> Settings:  # type: ignore[no-unt
 @pytest_asyncio.fixture(scope="session")
 async def relief_client(relief_settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
     app = create_app(SPEC, relief_settings)
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://relief") as c:
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://relief"
+    ) as c:
         yield c
     await app.state.db.dispose()

@@ -25,7 +25,9 @@ def department_url() -> Iterator[str]:
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_department_simulator(), log_level="warning", lifespan="off"))
+    server = uvicorn.Server(
+        uvicorn.Config(create_department_simulator(), log_level="warning", lifespan="off")
+    )
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     deadline = time.monotonic() + 15
@@ -41,9 +43,13 @@ def department_url() -> Iterator[str]:
 
 @pytest_asyncio.fixture(scope="session")
 async def settings(migrated_database, department_url: str) -> Settings:  # type: ignore[no-untyped-def]
-    return Settings(database_url=await migrated_database("verification", ALEMBIC_INI),
-                    department_url=department_url, department_timeout_seconds=2.0, department_retries=2,
-                    department_retry_backoff_seconds=0.01)
+    return Settings(
+        database_url=await migrated_database("verification", ALEMBIC_INI),
+        department_url=department_url,
+        department_timeout_seconds=2.0,
+        department_retries=2,
+        department_retry_backoff_seconds=0.01,
+    )
 
 
 @pytest_asyncio.fixture(scope="session")
@@ -56,7 +62,9 @@ async def db(settings: Settings) -> AsyncIterator[Database]:
 @pytest_asyncio.fixture(scope="session")
 async def client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
     app = create_app(SPEC, settings)
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://verification") as c:
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://verification"
+    ) as c:
         yield c
     await app.state.db.dispose()
 

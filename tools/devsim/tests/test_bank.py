@@ -9,13 +9,23 @@ from socialaid.devsim.bank import create_app
 @pytest_asyncio.fixture
 async def bank():
     app = create_app()
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bank") as c:
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://bank"
+    ) as c:
         yield c
 
 
-def ins(iid: str, account: str = "6222000000000001", name: str = "张三", amount: str = "630.00") -> dict:
-    return {"instruction_id": iid, "account_number": account, "account_name": name, "amount": amount,
-            "currency": "CNY", "remark": "dibao 2027-01"}
+def ins(
+    iid: str, account: str = "6222000000000001", name: str = "张三", amount: str = "630.00"
+) -> dict:
+    return {
+        "instruction_id": iid,
+        "account_number": account,
+        "account_name": name,
+        "amount": amount,
+        "currency": "CNY",
+        "remark": "dibao 2027-01",
+    }
 
 
 def batch(batch_id: str, *instructions: dict) -> dict:
@@ -28,7 +38,11 @@ async def test_r_pa_01_unknown_accounts_settle_with_a_reference(bank):
     body = r.json()
     assert [x["status"] for x in body["results"]] == ["settled", "settled"]
     assert all(x["bank_reference"] for x in body["results"])
-    assert body["settled_total"] == "730.50" and body["settled_count"] == 2 and body["failed_count"] == 0
+    assert (
+        body["settled_total"] == "730.50"
+        and body["settled_count"] == 2
+        and body["failed_count"] == 0
+    )
 
 
 async def test_r_pa_04_seeded_accounts_fail_with_codes(bank):
@@ -36,8 +50,10 @@ async def test_r_pa_04_seeded_accounts_fail_with_codes(bank):
     await bank.put("/sim/accounts/F1", json={"status": "frozen"})
     await bank.put("/sim/accounts/N1", json={"status": "active", "name": "王五"})
     await bank.put("/sim/accounts/OK1", json={"status": "active", "name": "张三"})
-    r = await bank.post("/bank/v1/batches", json=batch(
-        "b2", ins("c", "C1"), ins("f", "F1"), ins("n", "N1"), ins("ok", "OK1")))
+    r = await bank.post(
+        "/bank/v1/batches",
+        json=batch("b2", ins("c", "C1"), ins("f", "F1"), ins("n", "N1"), ins("ok", "OK1")),
+    )
     res = {x["instruction_id"]: x for x in r.json()["results"]}
     assert res["c"]["status"] == "failed" and res["c"]["failure_code"] == "ACCOUNT_CLOSED"
     assert res["f"]["failure_code"] == "ACCOUNT_FROZEN"
@@ -49,7 +65,9 @@ async def test_r_pa_04_seeded_accounts_fail_with_codes(bank):
 
 async def test_r_pa_04_resubmission_returns_same_results_and_never_pays_twice(bank):
     first = (await bank.post("/bank/v1/batches", json=batch("b3", ins("x1"), ins("x2")))).json()
-    again = (await bank.post("/bank/v1/batches", json=batch("b3", ins("x1"), ins("x2"), ins("x3")))).json()
+    again = (
+        await bank.post("/bank/v1/batches", json=batch("b3", ins("x1"), ins("x2"), ins("x3")))
+    ).json()
     assert again["results"][:2] == first["results"]
     assert again["results"][2]["status"] == "settled"
     assert len((await bank.get("/sim/transfers", params={"batch_id": "b3"})).json()) == 3

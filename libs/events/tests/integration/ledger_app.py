@@ -22,12 +22,15 @@ from socialaid.events.relay import OutboxRelay
 
 metadata = new_metadata()
 effect = Table(
-    "effect", metadata,
+    "effect",
+    metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("account", String(100), nullable=False),
     Column("n", Integer, nullable=False),
 )
-switch = Table("switch", metadata, Column("name", String(50), primary_key=True), Column("on", Boolean))
+switch = Table(
+    "switch", metadata, Column("name", String(50), primary_key=True), Column("on", Boolean)
+)
 
 SOURCE = "/socialaid/test-ledger"
 _flaky_failures: dict[str, int] = {}
@@ -47,7 +50,9 @@ def credited_contract(topic: str) -> type[Contract]:
 async def on_credited(event: Contract, env: Envelope, uow: UnitOfWork) -> None:
     account, n = event.account, event.n  # type: ignore[attr-defined]
     if account.startswith("poison") and n < 0:
-        on = (await uow.session.execute(select(switch.c.on).where(switch.c.name == "poison"))).scalar()
+        on = (
+            await uow.session.execute(select(switch.c.on).where(switch.c.name == "poison"))
+        ).scalar()
         if on is not False:
             raise PermanentError(f"negative credit {n} refused")
     if account.startswith("flaky") and _flaky_failures.get(env.id, 0) < 2:
@@ -62,8 +67,15 @@ def subscriptions(topic: str) -> dict[str, Subscription]:
 
 
 def runner(db: Database, bootstrap: str, topic: str, group: str) -> ConsumerRunner:
-    return ConsumerRunner(name=group, db=db, bootstrap=bootstrap, source=SOURCE,
-                          subscriptions=subscriptions(topic), max_attempts=4, backoff_base=0.05)
+    return ConsumerRunner(
+        name=group,
+        db=db,
+        bootstrap=bootstrap,
+        source=SOURCE,
+        subscriptions=subscriptions(topic),
+        max_attempts=4,
+        backoff_base=0.05,
+    )
 
 
 async def _main(argv: list[str]) -> None:
@@ -72,8 +84,13 @@ async def _main(argv: list[str]) -> None:
     loop = asyncio.get_running_loop()
     loop.add_signal_handler(signal.SIGTERM, stop.set)
     if mode == "relay":
-        relay = OutboxRelay(database_url=db_url, bootstrap=bootstrap, service="test-ledger", batch_size=20,
-                            idle_poll_seconds=0.1)
+        relay = OutboxRelay(
+            database_url=db_url,
+            bootstrap=bootstrap,
+            service="test-ledger",
+            batch_size=20,
+            idle_poll_seconds=0.1,
+        )
         task = asyncio.create_task(relay.run())
         await stop.wait()
         relay.stop()
@@ -92,7 +109,9 @@ async def reset_schema(db: Database) -> None:
     async with db.engine.begin() as conn:
         await conn.run_sync(platform_metadata.create_all)
         await conn.run_sync(metadata.create_all)
-        await conn.execute(text("INSERT INTO switch VALUES ('poison', true) ON CONFLICT DO NOTHING"))
+        await conn.execute(
+            text("INSERT INTO switch VALUES ('poison', true) ON CONFLICT DO NOTHING")
+        )
 
 
 if __name__ == "__main__":

@@ -43,8 +43,13 @@ async def env(fresh_database, kafka_bootstrap) -> AsyncIterator[dict]:  # type: 
     admin = AIOKafkaAdminClient(bootstrap_servers=kafka_bootstrap)
     await admin.start()
     await admin.create_topics([NewTopic(topic, num_partitions=3, replication_factor=1)])
-    yield {"db": db, "url": url, "topic": topic, "bootstrap": kafka_bootstrap,
-           "contract": ledger_app.credited_contract(topic)}
+    yield {
+        "db": db,
+        "url": url,
+        "topic": topic,
+        "bootstrap": kafka_bootstrap,
+        "contract": ledger_app.credited_contract(topic),
+    }
     await admin.delete_topics([topic])
     await admin.close()
     await db.dispose()
@@ -52,7 +57,9 @@ async def env(fresh_database, kafka_bootstrap) -> AsyncIterator[dict]:  # type: 
 
 async def emit(env: dict, account: str, n: int) -> None:
     async with env["db"].uow() as uow:
-        await add_event(uow.session, env["contract"](account=account, n=n), source=ledger_app.SOURCE)
+        await add_event(
+            uow.session, env["contract"](account=account, n=n), source=ledger_app.SOURCE
+        )
         await uow.commit()
 
 
@@ -63,8 +70,13 @@ async def scalar(db: Database, q):  # type: ignore[no-untyped-def]
 
 async def effects(db: Database) -> list[tuple[str, int]]:
     async with db.uow() as uow:
-        rows = (await uow.session.execute(select(ledger_app.effect.c.account, ledger_app.effect.c.n)
-                                          .order_by(ledger_app.effect.c.id))).all()
+        rows = (
+            await uow.session.execute(
+                select(ledger_app.effect.c.account, ledger_app.effect.c.n).order_by(
+                    ledger_app.effect.c.id
+                )
+            )
+        ).all()
     return [tuple(r) for r in rows]  # type: ignore[misc]
 
 
@@ -84,7 +96,9 @@ def stop(proc: subprocess.Popen) -> None:
 
 
 async def run_relay_until_drained(env: dict) -> None:
-    relay = OutboxRelay(database_url=env["url"], bootstrap=env["bootstrap"], service="test", idle_poll_seconds=0.05)
+    relay = OutboxRelay(
+        database_url=env["url"], bootstrap=env["bootstrap"], service="test", idle_poll_seconds=0.05
+    )
     task = asyncio.create_task(relay.run())
     try:
         await eventually(lambda: _drained(env), what="outbox drained")
@@ -94,13 +108,17 @@ async def run_relay_until_drained(env: dict) -> None:
 
 
 async def _drained(env: dict) -> bool:
-    left = await scalar(env["db"], select(func.count()).select_from(outbox).where(outbox.c.published_at.is_(None)))
+    left = await scalar(
+        env["db"], select(func.count()).select_from(outbox).where(outbox.c.published_at.is_(None))
+    )
     return left == 0
 
 
 async def test_rolled_back_write_publishes_nothing_and_committed_events_arrive_in_order(env):
     async with env["db"].uow() as uow:
-        await add_event(uow.session, env["contract"](account="ghost", n=1), source=ledger_app.SOURCE)
+        await add_event(
+            uow.session, env["contract"](account="ghost", n=1), source=ledger_app.SOURCE
+        )
         # leaving without commit rolls back
     for i in range(5):
         await emit(env, "acct-1", i)
@@ -117,19 +135,34 @@ async def test_rolled_back_write_publishes_nothing_and_committed_events_arrive_i
 async def test_relay_killed_mid_batch_loses_nothing_and_consumer_applies_once(env, tmp_path):
     for i in range(45):
         await emit(env, f"acct-{i % 3}", i)
-    crashed = spawn("relay", env["url"], env["bootstrap"], fault="relay.after_send", marker=tmp_path / "relay")
+    crashed = spawn(
+        "relay", env["url"], env["bootstrap"], fault="relay.after_send", marker=tmp_path / "relay"
+    )
     assert await asyncio.to_thread(crashed.wait, 60) == 137  # died after sending, before marking
-    assert await scalar(env["db"], select(func.count()).select_from(outbox).where(outbox.c.published_at.is_(None))) == 45
-    relay = spawn("relay", env["url"], env["bootstrap"], fault="relay.after_send", marker=tmp_path / "relay")
-    consumer = ledger_app.runner(env["db"], env["bootstrap"], env["topic"], f"g-{secrets.token_hex(3)}")
+    assert (
+        await scalar(
+            env["db"],
+            select(func.count()).select_from(outbox).where(outbox.c.published_at.is_(None)),
+        )
+        == 45
+    )
+    relay = spawn(
+        "relay", env["url"], env["bootstrap"], fault="relay.after_send", marker=tmp_path / "relay"
+    )
+    consumer = ledger_app.runner(
+        env["db"], env["bootstrap"], env["topic"], f"g-{secrets.token_hex(3)}"
+    )
     task = asyncio.create_task(consumer.run())
     try:
+
         async def applied() -> bool:
             return len(await effects(env["db"])) >= 45 and await _drained(env)
 
         await eventually(applied, timeout=60, what="45 effects")
         async with TopicReader(env["topic"]) as reader:
-            await reader.wait_for(lambda e: True, count=45 + 20)  # the first batch of 20 went out twice
+            await reader.wait_for(
+                lambda e: True, count=45 + 20
+            )  # the first batch of 20 went out twice
     finally:
         consumer.stop()
         await asyncio.wait_for(task, 15)
@@ -147,12 +180,26 @@ async def test_consumer_killed_after_db_commit_applies_the_effect_once(env, tmp_
     await run_relay_until_drained(env)
     group = f"g-{secrets.token_hex(3)}"
     marker = tmp_path / "consumer"
-    first = spawn("consume", env["url"], env["bootstrap"], env["topic"], group,
-                  fault="consumer.after_db_commit", marker=marker)
+    first = spawn(
+        "consume",
+        env["url"],
+        env["bootstrap"],
+        env["topic"],
+        group,
+        fault="consumer.after_db_commit",
+        marker=marker,
+    )
     assert await asyncio.to_thread(first.wait, 60) == 137
     assert len(await effects(env["db"])) == 1  # committed, offset not committed
-    second = spawn("consume", env["url"], env["bootstrap"], env["topic"], group,
-                   fault="consumer.after_db_commit", marker=marker)
+    second = spawn(
+        "consume",
+        env["url"],
+        env["bootstrap"],
+        env["topic"],
+        group,
+        fault="consumer.after_db_commit",
+        marker=marker,
+    )
     try:
         await eventually(lambda: _count_effects(env, 10), timeout=60, what="10 effects")
     finally:
@@ -165,14 +212,17 @@ async def _count_effects(env: dict, n: int) -> bool:
 
 
 async def test_poison_is_parked_and_dead_lettered_its_subject_held_others_flow_then_redrive(env):
-    await emit(env, "poison-1", -5)   # refused: parked
-    await emit(env, "poison-1", 7)    # same subject: held behind it
-    await emit(env, "clean-1", 1)     # other subjects keep flowing
-    await emit(env, "flaky-1", 2)     # fails twice, then applies (retry with back-off)
+    await emit(env, "poison-1", -5)  # refused: parked
+    await emit(env, "poison-1", 7)  # same subject: held behind it
+    await emit(env, "clean-1", 1)  # other subjects keep flowing
+    await emit(env, "flaky-1", 2)  # fails twice, then applies (retry with back-off)
     await run_relay_until_drained(env)
-    consumer = ledger_app.runner(env["db"], env["bootstrap"], env["topic"], f"g-{secrets.token_hex(3)}")
+    consumer = ledger_app.runner(
+        env["db"], env["bootstrap"], env["topic"], f"g-{secrets.token_hex(3)}"
+    )
     task = asyncio.create_task(consumer.run())
     try:
+
         async def settled() -> bool:
             parked = await scalar(env["db"], select(func.count()).select_from(parked_message))
             return parked == 2 and len(await effects(env["db"])) == 2
@@ -183,14 +233,21 @@ async def test_poison_is_parked_and_dead_lettered_its_subject_held_others_flow_t
         await asyncio.wait_for(task, 15)
     assert sorted(await effects(env["db"])) == [("clean-1", 1), ("flaky-1", 2)]
     async with env["db"].uow() as uow:
-        reasons = (await uow.session.execute(select(parked_message.c.reason, parked_message.c.error)
-                                             .order_by(parked_message.c.id))).all()
+        reasons = (
+            await uow.session.execute(
+                select(parked_message.c.reason, parked_message.c.error).order_by(
+                    parked_message.c.id
+                )
+            )
+        ).all()
     assert [r for r, _ in reasons] == ["poison", "held"] and "negative credit" in reasons[0][1]
     # The dead letter goes out through the outbox like any event, to the dead-letter topic.
     async with TopicReader(Topic.DEADLETTER) as reader:
         await run_relay_until_drained(env)
         dead = await reader.wait_for(lambda e: e.data.get("original_topic") == env["topic"])
-    assert dead[0].data["parked_subject"] == "poison-1" and "negative credit" in dead[0].data["error"]
+    assert (
+        dead[0].data["parked_subject"] == "poison-1" and "negative credit" in dead[0].data["error"]
+    )
     # The operator fixes the cause and redrives the subject: both apply, in order.
     async with env["db"].uow() as uow:
         await uow.session.execute(text("UPDATE switch SET \"on\" = false WHERE name = 'poison'"))

@@ -12,9 +12,11 @@ def body(**over):
         "programme": "dibao",
         "region_code": "141102",
         "benefit_month": "2026-06",
-        "members": [{"birth_date": "1980-01-01", "relationship": "applicant"},
-                    {"birth_date": "1982-02-02", "relationship": "spouse"},
-                    {"birth_date": "2012-03-03", "relationship": "child"}],
+        "members": [
+            {"birth_date": "1980-01-01", "relationship": "applicant"},
+            {"birth_date": "1982-02-02", "relationship": "spouse"},
+            {"birth_date": "2012-03-03", "relationship": "child"},
+        ],
         "verified_monthly_income": "1200.00",
         "assets": {"financial_assets": "5000.00", "vehicles": 0, "properties": 1},
     }
@@ -53,7 +55,11 @@ async def test_r_ca_12_trace_names_rule_parameter_region_and_figures(client):
     assert amount["result"] == {"amount": "1350.00"}
     std = amount["parameters"][0]
     assert (std["key"], std["value"], std["region_code"], std["valid_from"]) == (
-        "dibao.standard", "850.00", "141100", "2026-07-01")
+        "dibao.standard",
+        "850.00",
+        "141100",
+        "2026-07-01",
+    )
     assert "850.00" in amount["说明"] and "1,350.00" in amount["说明"]
     assert steps["DIBAO-AST-01"]["result"]["within_limit"] is True
     assert all(s["legal_ref"] for s in trace["steps"])
@@ -67,32 +73,53 @@ async def test_deceased_members_are_not_counted(client):
 
 
 async def test_assets_over_the_limit_make_the_household_ineligible(client):
-    a = (await client.post("/v1/assessments", json=body(assets={
-        "financial_assets": "57600.01", "vehicles": [{"kind": "car", "value": "80000.00"}],
-        "properties": 2}))).json()
+    a = (
+        await client.post(
+            "/v1/assessments",
+            json=body(
+                assets={
+                    "financial_assets": "57600.01",
+                    "vehicles": [{"kind": "car", "value": "80000.00"}],
+                    "properties": 2,
+                }
+            ),
+        )
+    ).json()
     assert a["eligible"] is False and a["amount"] == "0.00"
-    assert set(a["reason_codes"]) == {"INCOME_BELOW_STANDARD", "FIN_ASSETS_OVER_LIMIT", "VEHICLE_OWNED",
-                                      "TOO_MANY_PROPERTIES"}
+    assert set(a["reason_codes"]) == {
+        "INCOME_BELOW_STANDARD",
+        "FIN_ASSETS_OVER_LIMIT",
+        "VEHICLE_OWNED",
+        "TOO_MANY_PROPERTIES",
+    }
 
 
-@pytest.mark.parametrize(("override", "code"), [
-    ({"programme": "tekun"}, "programme_not_supported"),
-    ({"programme": "medical"}, "programme_not_supported"),
-    ({"programme": "pension"}, "validation_failed"),
-    ({"benefit_month": "2024-12"}, "no_parameter_in_force"),
-    ({"region_code": "110108"}, "no_parameter_in_force"),
-    ({"region_code": "999999"}, "validation_failed"),
-    ({"verified_monthly_income": "-1.00"}, "validation_failed"),
-    ({"verified_monthly_income": "1.005"}, "validation_failed"),
-    ({"members": []}, "validation_failed"),
-    ({"benefit_month": "2026-13"}, "validation_failed"),
-    ({"members": [{"birth_date": "2030-01-01"}]}, "validation_failed"),
-    ({"members": [{"birth_date": "1980-01-01", "id_number": "141102198001010011"}]}, "validation_failed"),
-    ({"known_at": "2999-01-01T00:00:00+08:00"}, "validation_failed"),
-    ({"known_at": "2000-01-01T00:00:00+08:00"}, "no_parameter_in_force"),
-    ({"assets": {"financial_assets": "-1"}}, "validation_failed"),
-])
-async def test_bad_assessment_input_is_problem_json_and_stores_nothing(client, counts, override, code):
+@pytest.mark.parametrize(
+    ("override", "code"),
+    [
+        ({"programme": "tekun"}, "programme_not_supported"),
+        ({"programme": "medical"}, "programme_not_supported"),
+        ({"programme": "pension"}, "validation_failed"),
+        ({"benefit_month": "2024-12"}, "no_parameter_in_force"),
+        ({"region_code": "110108"}, "no_parameter_in_force"),
+        ({"region_code": "999999"}, "validation_failed"),
+        ({"verified_monthly_income": "-1.00"}, "validation_failed"),
+        ({"verified_monthly_income": "1.005"}, "validation_failed"),
+        ({"members": []}, "validation_failed"),
+        ({"benefit_month": "2026-13"}, "validation_failed"),
+        ({"members": [{"birth_date": "2030-01-01"}]}, "validation_failed"),
+        (
+            {"members": [{"birth_date": "1980-01-01", "id_number": "141102198001010011"}]},
+            "validation_failed",
+        ),
+        ({"known_at": "2999-01-01T00:00:00+08:00"}, "validation_failed"),
+        ({"known_at": "2000-01-01T00:00:00+08:00"}, "no_parameter_in_force"),
+        ({"assets": {"financial_assets": "-1"}}, "validation_failed"),
+    ],
+)
+async def test_bad_assessment_input_is_problem_json_and_stores_nothing(
+    client, counts, override, code
+):
     before = await counts()
     r = await client.post("/v1/assessments", json=body(**override))
     assert r.status_code == 422, r.text
@@ -102,7 +129,9 @@ async def test_bad_assessment_input_is_problem_json_and_stores_nothing(client, c
 
 
 async def test_unknown_assessment_is_404(client):
-    assert (await client.get("/v1/assessments/00000000-0000-0000-0000-000000000000")).status_code == 404
+    assert (
+        await client.get("/v1/assessments/00000000-0000-0000-0000-000000000000")
+    ).status_code == 404
     assert (await client.get("/v1/assessments/nope/trace")).status_code == 404
 
 
@@ -120,28 +149,57 @@ async def test_r_ca_01_replay_with_known_at_ignores_a_later_parameter_version(cl
     region = "141123"  # 兴县: gets its own open-ended standard, later raised
     src = {"basis": "D", "document": "测试", "article": None}
     for key, value in (("dibao.standard", "700.00"),):
-        r = await client.post("/v1/parameters", json={"key": key, "region_code": region, "value": value,
-                                                      "valid_from": "2025-01-01", "source": src})
+        r = await client.post(
+            "/v1/parameters",
+            json={
+                "key": key,
+                "region_code": region,
+                "value": value,
+                "valid_from": "2025-01-01",
+                "source": src,
+            },
+        )
         assert r.status_code == 201, r.text
     month = "2027-03"
-    before = (await client.post("/v1/assessments", json=body(region_code=region, benefit_month=month))).json()
+    before = (
+        await client.post("/v1/assessments", json=body(region_code=region, benefit_month=month))
+    ).json()
     assert before["standard"] == "700.00" and before["amount"] == "900.00"
 
-    r = await client.post("/v1/parameters", json={"key": "dibao.standard", "region_code": region,
-                                                  "value": "760.00", "valid_from": "2027-01-01", "source": src})
+    r = await client.post(
+        "/v1/parameters",
+        json={
+            "key": "dibao.standard",
+            "region_code": region,
+            "value": "760.00",
+            "valid_from": "2027-01-01",
+            "source": src,
+        },
+    )
     assert r.status_code == 201, r.text
 
     replay = (await client.get(f"/v1/assessments/{before['assessment_id']}/replay")).json()
     assert replay["same_result"] is True and replay["replayed"]["amount"] == "900.00"
-    again = (await client.post("/v1/assessments", json=body(
-        region_code=region, benefit_month=month, known_at=before["known_at"]))).json()
+    again = (
+        await client.post(
+            "/v1/assessments",
+            json=body(region_code=region, benefit_month=month, known_at=before["known_at"]),
+        )
+    ).json()
     assert (again["standard"], again["amount"], again["reason_codes"]) == (
-        before["standard"], before["amount"], before["reason_codes"])
+        before["standard"],
+        before["amount"],
+        before["reason_codes"],
+    )
     assert again["parameters"] == before["parameters"]
-    now = (await client.post("/v1/assessments", json=body(region_code=region, benefit_month=month))).json()
+    now = (
+        await client.post("/v1/assessments", json=body(region_code=region, benefit_month=month))
+    ).json()
     assert now["standard"] == "760.00" and now["amount"] == "1080.00"
-    stored = await sql.fetchrow("select input_hash, known_at from assessment where id = $1::uuid",
-                                before["assessment_id"])
+    stored = await sql.fetchrow(
+        "select input_hash, known_at from assessment where id = $1::uuid", before["assessment_id"]
+    )
     assert stored["known_at"] == dt.datetime.fromisoformat(before["known_at"])
     assert stored["input_hash"] == await sql.fetchval(
-        "select input_hash from assessment where id = $1::uuid", again["assessment_id"])
+        "select input_hash from assessment where id = $1::uuid", again["assessment_id"]
+    )

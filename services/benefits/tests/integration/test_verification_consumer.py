@@ -18,18 +18,33 @@ pytestmark = pytest.mark.integration
 
 def verification(**over) -> VerificationCompleted:
     data = {
-        "verification_id": str(uuid7()), "case_id": str(uuid7()), "programme": "dibao",
-        "region_code": "141102", "benefit_month": "2026-07", "household_size": 3,
-        "verified_monthly_income": Decimal("1200.00"), "financial_assets": Decimal("3000.00"),
-        "vehicles": 0, "properties": 1, "evidence_count": 5, "completed_at": dt.datetime.now(dt.UTC),
+        "verification_id": str(uuid7()),
+        "case_id": str(uuid7()),
+        "programme": "dibao",
+        "region_code": "141102",
+        "benefit_month": "2026-07",
+        "household_size": 3,
+        "verified_monthly_income": Decimal("1200.00"),
+        "financial_assets": Decimal("3000.00"),
+        "vehicles": 0,
+        "properties": 1,
+        "evidence_count": 5,
+        "completed_at": dt.datetime.now(dt.UTC),
     }
     data.update(over)
     return VerificationCompleted(**data)
 
 
 def envelope(event: VerificationCompleted) -> Envelope:
-    return Envelope(id=str(uuid.uuid4()), source="/socialaid/verification", type=event.TYPE,
-                    data=event.to_data(), time=dt.datetime.now(dt.UTC), subject=event.case_id, sequence=1)
+    return Envelope(
+        id=str(uuid.uuid4()),
+        source="/socialaid/verification",
+        type=event.TYPE,
+        data=event.to_data(),
+        time=dt.datetime.now(dt.UTC),
+        subject=event.case_id,
+        sequence=1,
+    )
 
 
 async def apply(db, event: VerificationCompleted) -> None:
@@ -39,15 +54,20 @@ async def apply(db, event: VerificationCompleted) -> None:
 
 
 async def completed_events(sql, case_id: str) -> list[dict]:
-    rows = await sql.fetch("select payload from outbox where event_type = $1 and key = $2 order by id",
-                           AssessmentCompleted.TYPE, case_id)
+    rows = await sql.fetch(
+        "select payload from outbox where event_type = $1 and key = $2 order by id",
+        AssessmentCompleted.TYPE,
+        case_id,
+    )
     return [json.loads(r["payload"]) for r in rows]
 
 
 async def test_r_ca_02_verification_is_assessed_and_published_once(db, sql):
     event = verification()
     await apply(db, event)
-    await apply(db, event)  # redelivered (another event id, same verification): no second assessment
+    await apply(
+        db, event
+    )  # redelivered (another event id, same verification): no second assessment
     events = await completed_events(sql, event.case_id)
     assert len(events) == 1
     e = AssessmentCompleted.model_validate(events[0])
@@ -57,12 +77,18 @@ async def test_r_ca_02_verification_is_assessed_and_published_once(db, sql):
     assert e.benefit_month == "2026-07" and e.rule_set_version.startswith("dibao")
     row = await sql.fetchrow("select * from assessment where case_id = $1", event.case_id)
     assert str(row["id"]) == e.assessment_id and row["verification_id"] == event.verification_id
-    assert row["origin"] == "verification" and json.loads(row["trace"])[0]["rule_id"] == "DIBAO-HH-01"
-    assert await sql.fetchval("select count(*) from assessment where case_id = $1", event.case_id) == 1
+    assert (
+        row["origin"] == "verification" and json.loads(row["trace"])[0]["rule_id"] == "DIBAO-HH-01"
+    )
+    assert (
+        await sql.fetchval("select count(*) from assessment where case_id = $1", event.case_id) == 1
+    )
 
 
 async def test_r_ca_01_june_uses_the_old_standard(db, sql):
-    event = verification(benefit_month="2026-06", deceased_members=1, verified_monthly_income=Decimal("600.00"))
+    event = verification(
+        benefit_month="2026-06", deceased_members=1, verified_monthly_income=Decimal("600.00")
+    )
     await apply(db, event)
     (e,) = await completed_events(sql, event.case_id)
     assert (e["standard"], e["amount"], e["household_size"]) == ("800.00", "1000.00", 2)

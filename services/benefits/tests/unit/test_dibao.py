@@ -21,12 +21,21 @@ D = Decimal
 
 def params(standard="800.00", months="24", vehicle="30000.00", props="1", edge: str | None = "1.5"):
     def p(key, v, region="141100"):
-        return ParameterUsed(key=key, value=D(v), region_code=region, valid_from=dt.date(2025, 1, 1),
-                             valid_to=None, parameter_id=f"id-{key}")
+        return ParameterUsed(
+            key=key,
+            value=D(v),
+            region_code=region,
+            valid_from=dt.date(2025, 1, 1),
+            valid_to=None,
+            parameter_id=f"id-{key}",
+        )
 
-    out = {"dibao.standard": p("dibao.standard", standard), "dibao.fin_assets_months": p("dibao.fin_assets_months", months),
-           "dibao.vehicle_exempt_value": p("dibao.vehicle_exempt_value", vehicle),
-           "dibao.max_properties": p("dibao.max_properties", props)}
+    out = {
+        "dibao.standard": p("dibao.standard", standard),
+        "dibao.fin_assets_months": p("dibao.fin_assets_months", months),
+        "dibao.vehicle_exempt_value": p("dibao.vehicle_exempt_value", vehicle),
+        "dibao.max_properties": p("dibao.max_properties", props),
+    }
     if edge is not None:
         out["edge.multiplier"] = p("edge.multiplier", edge, "000000")
     return out
@@ -97,7 +106,11 @@ def test_a_car_counts_unless_certified_within_the_exempt_value():
     assert "VEHICLE_OWNED" in assess_dibao(hh(vehicles=(uncertified,)), params()).reason_codes
     dear = Vehicle(kind="car", value=D("30000.01"), valuation_certified=True)
     assert "VEHICLE_OWNED" in assess_dibao(hh(vehicles=(dear,)), params()).reason_codes
-    exempt = (Vehicle(kind="motorcycle"), Vehicle(kind="ebike"), Vehicle(kind="disability_mobility"))
+    exempt = (
+        Vehicle(kind="motorcycle"),
+        Vehicle(kind="ebike"),
+        Vehicle(kind="disability_mobility"),
+    )
     assert assess_dibao(hh(vehicles=exempt), params()).eligible is True
 
 
@@ -110,17 +123,26 @@ def test_properties_limit():
 
 
 def test_every_failing_limit_is_reported():
-    r = assess_dibao(hh(1, "900", financial_assets=D("999999"), vehicles=(Vehicle(),),
-                        residential_properties=3), params())
-    assert set(r.reason_codes) >= {"INCOME_NOT_BELOW_STANDARD", "FIN_ASSETS_OVER_LIMIT", "VEHICLE_OWNED",
-                                   "TOO_MANY_PROPERTIES"}
+    r = assess_dibao(
+        hh(1, "900", financial_assets=D("999999"), vehicles=(Vehicle(),), residential_properties=3),
+        params(),
+    )
+    assert set(r.reason_codes) >= {
+        "INCOME_NOT_BELOW_STANDARD",
+        "FIN_ASSETS_OVER_LIMIT",
+        "VEHICLE_OWNED",
+        "TOO_MANY_PROPERTIES",
+    }
 
 
 def test_edge_household_candidate_is_flagged_only_above_the_line_and_below_the_multiple():
     assert "EDGE_HOUSEHOLD_CANDIDATE" in assess_dibao(hh(1, "1000"), params()).reason_codes
     assert "EDGE_HOUSEHOLD_CANDIDATE" not in assess_dibao(hh(1, "1200"), params()).reason_codes
     assert "EDGE_HOUSEHOLD_CANDIDATE" not in assess_dibao(hh(1, "100"), params()).reason_codes
-    assert "EDGE_HOUSEHOLD_CANDIDATE" not in assess_dibao(hh(1, "1000"), params(edge=None)).reason_codes
+    assert (
+        "EDGE_HOUSEHOLD_CANDIDATE"
+        not in assess_dibao(hh(1, "1000"), params(edge=None)).reason_codes
+    )
 
 
 def test_r_ca_12_trace_names_rule_parameter_and_figure():
@@ -130,8 +152,13 @@ def test_r_ca_12_trace_names_rule_parameter_and_figure():
     assert ids[:2] == ["DIBAO-HH-01", "DIBAO-INC-01"] and "DIBAO-AMT-01" in ids
     amount_step = next(s for s in steps if s["rule_id"] == "DIBAO-AMT-01")
     assert amount_step["result"] == {"amount": "1200.00"}
-    assert amount_step["parameters"][0] == {"key": "dibao.standard", "value": "800.00", "region_code": "141100",
-                                            "valid_from": "2025-01-01", "parameter_id": "id-dibao.standard"}
+    assert amount_step["parameters"][0] == {
+        "key": "dibao.standard",
+        "value": "800.00",
+        "region_code": "141100",
+        "valid_from": "2025-01-01",
+        "parameter_id": "id-dibao.standard",
+    }
     assert "800.00" in amount_step["说明"] and "1,200.00" in amount_step["说明"]
     assert all(s["legal_ref"] and s["说明"] for s in steps)
 
@@ -152,7 +179,9 @@ def test_negative_inputs_are_refused_by_the_domain():
 
 
 money = st.decimals(min_value=0, max_value=100_000, places=2, allow_nan=False, allow_infinity=False)
-standards = st.decimals(min_value=D("0.01"), max_value=5_000, places=2, allow_nan=False, allow_infinity=False)
+standards = st.decimals(
+    min_value=D("0.01"), max_value=5_000, places=2, allow_nan=False, allow_infinity=False
+)
 members = st.integers(min_value=0, max_value=12)
 
 
@@ -167,7 +196,10 @@ def test_r_ca_02_amount_is_never_negative(n, income, standard, assets):
 @given(n=st.integers(min_value=1, max_value=12), income=money, more=money, standard=standards)
 def test_r_ca_02_amount_never_increases_when_income_increases(n, income, more, standard):
     p = params(standard=str(standard))
-    assert assess_dibao(hh(n, str(income + more)), p).amount <= assess_dibao(hh(n, str(income)), p).amount
+    assert (
+        assess_dibao(hh(n, str(income + more)), p).amount
+        <= assess_dibao(hh(n, str(income)), p).amount
+    )
 
 
 @given(n=st.integers(min_value=1, max_value=12), income=money, standard=standards)
@@ -176,4 +208,6 @@ def test_r_ca_02_gap_identity_and_strict_boundary(n, income, standard):
     assert r.eligible == (income / n < standard)
     if r.eligible:
         assert r.amount == standard * n - income  # inputs in cents: no rounding needed
-        assert abs((standard - income / n) * n - r.amount) < D("1e-20")  # (standard − per-capita) × n
+        assert abs((standard - income / n) * n - r.amount) < D(
+            "1e-20"
+        )  # (standard − per-capita) × n

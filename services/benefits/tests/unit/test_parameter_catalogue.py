@@ -30,16 +30,24 @@ def test_integer_and_decimal_kinds():
 
 def test_unknown_key_has_no_spec():
     assert spec_for("dibao.nonsense") is None
-    assert {"dibao.standard", "dibao.fin_assets_months", "dibao.vehicle_exempt_value",
-            "dibao.max_properties", "edge.multiplier"} <= set(CATALOGUE)
+    assert {
+        "dibao.standard",
+        "dibao.fin_assets_months",
+        "dibao.vehicle_exempt_value",
+        "dibao.max_properties",
+        "edge.multiplier",
+    } <= set(CATALOGUE)
 
 
-@pytest.mark.parametrize(("a", "b", "expected"), [
-    ((D(2025, 1, 1), None), (D(2026, 7, 1), None), True),
-    ((D(2025, 1, 1), D(2026, 6, 30)), (D(2026, 7, 1), None), False),
-    ((D(2025, 1, 1), D(2026, 7, 1)), (D(2026, 7, 1), None), True),
-    ((D(2027, 1, 1), D(2027, 12, 31)), (D(2026, 7, 1), D(2026, 12, 31)), False),
-])
+@pytest.mark.parametrize(
+    ("a", "b", "expected"),
+    [
+        ((D(2025, 1, 1), None), (D(2026, 7, 1), None), True),
+        ((D(2025, 1, 1), D(2026, 6, 30)), (D(2026, 7, 1), None), False),
+        ((D(2025, 1, 1), D(2026, 7, 1)), (D(2026, 7, 1), None), True),
+        ((D(2027, 1, 1), D(2027, 12, 31)), (D(2026, 7, 1), D(2026, 12, 31)), False),
+    ],
+)
 def test_closed_interval_overlap(a, b, expected):
     assert overlaps(*a, *b) is expected
     assert overlaps(*b, *a) is expected

@@ -18,13 +18,26 @@ def body(**over):
         "region_code": "141102",
         "programmes": ["dibao", "medical"],
         "members": [
-            {"name": "张三", "id_number": idn("14110219800101001"), "relationship": "applicant",
-             "birth_date": "1980-01-01", "declared_monthly_income": "300.00"},
-            {"name": "李四", "id_number": idn("14110219820202002"), "relationship": "spouse",
-             "birth_date": "1982-02-02"},
+            {
+                "name": "张三",
+                "id_number": idn("14110219800101001"),
+                "relationship": "applicant",
+                "birth_date": "1980-01-01",
+                "declared_monthly_income": "300.00",
+            },
+            {
+                "name": "李四",
+                "id_number": idn("14110219820202002"),
+                "relationship": "spouse",
+                "birth_date": "1982-02-02",
+            },
         ],
         "consent": {"signed": True, "signed_on": "2026-11-20"},
-        "payee": {"account_name": "张三", "account_number": "6222020200112233445", "bank_code": "ICBC"},
+        "payee": {
+            "account_name": "张三",
+            "account_number": "6222020200112233445",
+            "bank_code": "ICBC",
+        },
     }
     b.update(over)
     return b
@@ -33,9 +46,11 @@ def body(**over):
 async def counts(settings) -> tuple[int, int, int]:
     conn = await asyncpg.connect(settings.database_url.replace("+asyncpg", ""))
     try:
-        return (await conn.fetchval("select count(*) from application"),
-                await conn.fetchval("select count(*) from \"case\""),
-                await conn.fetchval("select count(*) from outbox"))
+        return (
+            await conn.fetchval("select count(*) from application"),
+            await conn.fetchval('select count(*) from "case"'),
+            await conn.fetchval("select count(*) from outbox"),
+        )
     finally:
         await conn.close()
 
@@ -59,7 +74,9 @@ async def test_id_numbers_are_encrypted_and_hashed_at_rest(client, settings):
     app_id = r.json()["application_id"]
     conn = await asyncpg.connect(settings.database_url.replace("+asyncpg", ""))
     try:
-        rows = await conn.fetch("select * from household_member where application_id = $1::uuid", app_id)
+        rows = await conn.fetch(
+            "select * from household_member where application_id = $1::uuid", app_id
+        )
     finally:
         await conn.close()
     clear = idn("14110219800101001")
@@ -72,12 +89,26 @@ async def test_id_numbers_are_encrypted_and_hashed_at_rest(client, settings):
     [
         ({"consent": {"signed": False}}, 422, "validation_failed"),
         ({"region_code": "999999"}, 422, "validation_failed"),
-        ({"members": [{"name": "x", "id_number": "141102198001010010", "relationship": "applicant",
-                       "birth_date": "1980-01-01"}]}, 422, "validation_failed"),
+        (
+            {
+                "members": [
+                    {
+                        "name": "x",
+                        "id_number": "141102198001010010",
+                        "relationship": "applicant",
+                        "birth_date": "1980-01-01",
+                    }
+                ]
+            },
+            422,
+            "validation_failed",
+        ),
         ({"programmes": ["pension"]}, 422, "validation_failed"),
     ],
 )
-async def test_bad_input_is_problem_json_and_stores_nothing(client, settings, override, status, code):
+async def test_bad_input_is_problem_json_and_stores_nothing(
+    client, settings, override, status, code
+):
     before = await counts(settings)
     r = await client.post("/v1/applications", json=body(**override))
     assert r.status_code == status
@@ -88,7 +119,9 @@ async def test_bad_input_is_problem_json_and_stores_nothing(client, settings, ov
 
 async def test_malformed_json_is_400(client, settings):
     before = await counts(settings)
-    r = await client.post("/v1/applications", content=b"{not json", headers={"content-type": "application/json"})
+    r = await client.post(
+        "/v1/applications", content=b"{not json", headers={"content-type": "application/json"}
+    )
     assert r.status_code == 400 and r.json()["code"] == "malformed_body"
     assert await counts(settings) == before
 
@@ -106,8 +139,12 @@ async def test_idempotency_key_replays_and_refuses_a_different_body(client, sett
 
 
 async def test_r_in_08_accept_reject_and_invalid_transitions(client, settings):
-    case_id = (await client.post("/v1/applications", json=body(programmes=["dibao"]))).json()["cases"][0]["case_id"]
-    r = await client.post(f"/v1/cases/{case_id}/approve", json={"monthly_amount": "100", "start_month": "2027-01"})
+    case_id = (await client.post("/v1/applications", json=body(programmes=["dibao"]))).json()[
+        "cases"
+    ][0]["case_id"]
+    r = await client.post(
+        f"/v1/cases/{case_id}/approve", json={"monthly_amount": "100", "start_month": "2027-01"}
+    )
     assert r.status_code == 409 and r.json()["code"] == "invalid_case_transition"
     assert (await client.post(f"/v1/cases/{case_id}/accept", json={})).status_code == 200
     r = await client.post(f"/v1/cases/{case_id}/reject", json={"reasons": []})
@@ -119,8 +156,10 @@ async def test_r_in_08_accept_reject_and_invalid_transitions(client, settings):
     assert case["decision_reasons"] == ["存款超过规定标准"]
     conn = await asyncpg.connect(settings.database_url.replace("+asyncpg", ""))
     try:
-        rows = await conn.fetch("select headers, payload from outbox where headers->>'ce_subject' = $1 order by id",
-                                case_id)
+        rows = await conn.fetch(
+            "select headers, payload from outbox where headers->>'ce_subject' = $1 order by id",
+            case_id,
+        )
     finally:
         await conn.close()
     import json

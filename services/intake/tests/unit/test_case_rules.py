@@ -19,8 +19,14 @@ def application(**over):
     body = {
         "region_code": "141102",
         "programmes": ["dibao"],
-        "members": [{"name": "王五", "id_number": idn("14110219750505003"), "relationship": "applicant",
-                     "birth_date": "1975-05-05"}],
+        "members": [
+            {
+                "name": "王五",
+                "id_number": idn("14110219750505003"),
+                "relationship": "applicant",
+                "birth_date": "1975-05-05",
+            }
+        ],
         "consent": {"signed": True},
     }
     body.update(over)
@@ -67,8 +73,28 @@ def test_r_in_04_id_number_check_digit_and_birth_date():
     good = idn("14110219750505003")
     wrong_check = good[:-1] + ("0" if good[-1] != "0" else "1")
     with pytest.raises(ValidationError, match="check digit"):
-        ApplicationCreate.model_validate(application(members=[
-            {"name": "王五", "id_number": wrong_check, "relationship": "applicant", "birth_date": "1975-05-05"}]))
+        ApplicationCreate.model_validate(
+            application(
+                members=[
+                    {
+                        "name": "王五",
+                        "id_number": wrong_check,
+                        "relationship": "applicant",
+                        "birth_date": "1975-05-05",
+                    }
+                ]
+            )
+        )
     with pytest.raises(ValidationError, match="birth_date does not match"):
-        ApplicationCreate.model_validate(application(members=[
-            {"name": "王五", "id_number": good, "relationship": "applicant", "birth_date": "1975-05-06"}]))
+        ApplicationCreate.model_validate(
+            application(
+                members=[
+                    {
+                        "name": "王五",
+                        "id_number": good,
+                        "relationship": "applicant",
+                        "birth_date": "1975-05-06",
+                    }
+                ]
+            )
+        )

@@ -13,8 +13,19 @@ from socialaid.events.envelope import Envelope
 from socialaid.events.inbox import Applier
 from socialaid.payments.main import SPEC
 
-TABLES = ("ledger_entry", "payment_instruction", "payroll", "entitlement_change", "entitlement", "outbox",
-          "outbox_sequence", "inbox", "consumer_position", "parked_message", "idempotency_record")
+TABLES = (
+    "ledger_entry",
+    "payment_instruction",
+    "payroll",
+    "entitlement_change",
+    "entitlement",
+    "outbox",
+    "outbox_sequence",
+    "inbox",
+    "consumer_position",
+    "parked_message",
+    "idempotency_record",
+)
 
 
 @pytest_asyncio.fixture(autouse=True)
@@ -26,22 +37,51 @@ async def clean(db: Database, bank) -> None:  # type: ignore[no-untyped-def]
     await bank.put("/sim/faults", json={"mode": "none", "count": 0})
 
 
-def approval(*, case_id: str | None = None, region: str = "141102", amount: str = "630.00",
-             start: str = "2027-01", account: str | None = None, name: str = "张三",
-             programme: str = "dibao") -> CaseApproved:
+def approval(
+    *,
+    case_id: str | None = None,
+    region: str = "141102",
+    amount: str = "630.00",
+    start: str = "2027-01",
+    account: str | None = None,
+    name: str = "张三",
+    programme: str = "dibao",
+) -> CaseApproved:
     return CaseApproved(
-        case_id=case_id or str(uuid.uuid4()), application_id=str(uuid.uuid4()), programme=programme,
-        region_code=region, monthly_amount=Decimal(amount), start_month=start,
-        payee=Payee(account_name=name, account_number=account or f"6222{uuid.uuid4().int % 10**15:015d}",
-                    bank_code="ICBC"),
-        household_size=2, approved_at=dt.datetime.now(dt.UTC))
+        case_id=case_id or str(uuid.uuid4()),
+        application_id=str(uuid.uuid4()),
+        programme=programme,
+        region_code=region,
+        monthly_amount=Decimal(amount),
+        start_month=start,
+        payee=Payee(
+            account_name=name,
+            account_number=account or f"6222{uuid.uuid4().int % 10**15:015d}",
+            bank_code="ICBC",
+        ),
+        household_size=2,
+        approved_at=dt.datetime.now(dt.UTC),
+    )
 
 
-async def deliver(db: Database, settings: Any, event: CaseApproved, *, sequence: int = 1,
-                  event_id: str | None = None) -> str:
+async def deliver(
+    db: Database,
+    settings: Any,
+    event: CaseApproved,
+    *,
+    sequence: int = 1,
+    event_id: str | None = None,
+) -> str:
     """Apply a case.approved message through the service's own consumer path (inbox, ordering)."""
-    env = Envelope(id=event_id or str(uuid.uuid4()), source="/socialaid/intake", type=event.TYPE,
-                   data=event.to_data(), time=dt.datetime.now(dt.UTC), subject=event.case_id, sequence=sequence)
+    env = Envelope(
+        id=event_id or str(uuid.uuid4()),
+        source="/socialaid/intake",
+        type=event.TYPE,
+        data=event.to_data(),
+        time=dt.datetime.now(dt.UTC),
+        subject=event.case_id,
+        sequence=sequence,
+    )
     subs = SPEC.subscriptions(settings)  # type: ignore[misc]
     applier = Applier(db=db, consumer=SPEC.consumer_name, source=SPEC.source(), subscriptions=subs)
     async with db.uow() as uow:
@@ -57,14 +97,29 @@ async def scalar(db: Database, sql: str, **params: Any) -> Any:
 
 async def outbox_events(db: Database, kind: str | None = None) -> list[Envelope]:
     async with db.uow() as uow:
-        rows = (await uow.session.execute(text("SELECT headers, payload FROM outbox ORDER BY id"))).all()
-    envs = [Envelope.from_headers(h if isinstance(h, dict) else json.loads(h), bytes(p)) for h, p in rows]
+        rows = (
+            await uow.session.execute(text("SELECT headers, payload FROM outbox ORDER BY id"))
+        ).all()
+    envs = [
+        Envelope.from_headers(h if isinstance(h, dict) else json.loads(h), bytes(p))
+        for h, p in rows
+    ]
     return [e for e in envs if kind is None or e.type == f"cn.gov.socialaid.{kind}.v1"]
 
 
 async def stored_counts(db: Database) -> tuple[int, ...]:
-    return tuple([await scalar(db, f"SELECT count(*) FROM {t}") for t in
-                  ("payroll", "payment_instruction", "ledger_entry", "outbox", "idempotency_record")])
+    return tuple(
+        [
+            await scalar(db, f"SELECT count(*) FROM {t}")
+            for t in (
+                "payroll",
+                "payment_instruction",
+                "ledger_entry",
+                "outbox",
+                "idempotency_record",
+            )
+        ]
+    )
 
 
 class Kit:

@@ -45,14 +45,23 @@ async def test_r_pa_01_submit_settles_payments_and_fails_a_closed_account(client
     assert done["completed_at"] and done["submitted_at"]
     settled = await kit.events("payment.settled")
     failed = await kit.events("payment.failed")
-    assert sorted(e.subject for e in settled) == sorted([cases["ok1"].case_id, cases["ok2"].case_id])
+    assert sorted(e.subject for e in settled) == sorted(
+        [cases["ok1"].case_id, cases["ok2"].case_id]
+    )
     [f] = failed
     assert f.subject == cases["closed"].case_id and f.data["failure_code"] == "ACCOUNT_CLOSED"
-    assert all(e.data["payroll_id"] == p["payroll_id"] and e.data["month"] == "2027-01" for e in settled)
-    payments = {x["case_id"]: x for x in (await client.get(f"/v1/payrolls/{p['payroll_id']}/payments")).json()}
+    assert all(
+        e.data["payroll_id"] == p["payroll_id"] and e.data["month"] == "2027-01" for e in settled
+    )
+    payments = {
+        x["case_id"]: x
+        for x in (await client.get(f"/v1/payrolls/{p['payroll_id']}/payments")).json()
+    }
     assert payments[cases["ok1"].case_id]["bank_reference"]
     assert payments[cases["closed"].case_id]["status"] == "failed"
-    ledger = (await client.get("/v1/funds/ledger", params={"programme": "dibao", "region_code": "141100"})).json()
+    ledger = (
+        await client.get("/v1/funds/ledger", params={"programme": "dibao", "region_code": "141100"})
+    ).json()
     assert (ledger["entries"], ledger["total"]) == (2, "945.50")
     # submitting again changes nothing: no second transfer, no second event
     again = await client.post(f"/v1/payrolls/{p['payroll_id']}/submit")
@@ -77,11 +86,15 @@ async def test_r_pa_04_bank_503_changes_nothing_and_a_retry_pays_once(client, ki
     assert len(await transfers(bank, p["payroll_id"])) == 2
 
 
-async def test_r_pa_04_a_lost_bank_answer_is_resent_without_paying_twice(client, kit, bank, settings):
+async def test_r_pa_04_a_lost_bank_answer_is_resent_without_paying_twice(
+    client, kit, bank, settings
+):
     p, _ = await payroll_with(client, kit, bank)
     # the bank pays, then answers after the client has given up
-    await bank.put("/sim/faults", json={"mode": "timeout", "count": 1,
-                                        "delay_seconds": settings.bank_timeout_seconds + 1})
+    await bank.put(
+        "/sim/faults",
+        json={"mode": "timeout", "count": 1, "delay_seconds": settings.bank_timeout_seconds + 1},
+    )
     r = await client.post(f"/v1/payrolls/{p['payroll_id']}/submit")
     assert r.status_code == 503
     assert len(await transfers(bank, p["payroll_id"])) == 2  # money moved, we recorded nothing yet
@@ -110,6 +123,7 @@ async def test_r_pa_01_background_job_pays_locked_payrolls(client, kit, bank, db
     stop = asyncio.Event()
     job = asyncio.create_task(disburse_payrolls(settings, db, stop))
     try:
+
         async def completed() -> dict | None:
             state = (await client.get(f"/v1/payrolls/{p['payroll_id']}")).json()
             return state if state["status"] == "completed" else None

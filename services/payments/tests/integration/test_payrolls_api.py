@@ -14,7 +14,9 @@ PROBLEM = "application/problem+json"
 async def test_r_pa_01_payroll_locks_payable_entitlements_with_control_totals(client, kit):
     a = await kit.approve(region="141102", amount="630.00", start="2027-01")
     b = await kit.approve(region="141102", amount="315.55", start="2026-11")
-    await kit.approve(region="141102", amount="500.00", start="2027-02")  # starts later: not yet payable
+    await kit.approve(
+        region="141102", amount="500.00", start="2027-02"
+    )  # starts later: not yet payable
     await kit.approve(region="141121", amount="700.00", start="2027-01")  # another county
     await kit.approve(region="141102", amount="100.00", start="2027-01", programme="tekun")
     r = await client.post("/v1/payrolls", json={"region_code": "141102", "month": "2027-01"})
@@ -37,14 +39,17 @@ async def test_r_pa_01_payroll_locks_payable_entitlements_with_control_totals(cl
 async def test_r_pa_03_city_payroll_covers_its_counties_and_skips_cases_already_paid(client, kit):
     c1 = await kit.approve(region="141121", amount="600.00")
     c2 = await kit.approve(region="141122", amount="400.00")
-    county = (await client.post("/v1/payrolls", json={"region_code": "141121", "month": "2027-01"})).json()
+    county = (
+        await client.post("/v1/payrolls", json={"region_code": "141121", "month": "2027-01"})
+    ).json()
     assert county["control_count"] == 1
     r = await client.post("/v1/payrolls", json={"region_code": "141100", "month": "2027-01"})
     assert r.status_code == 201, r.text
     city = r.json()
     assert (city["control_count"], city["control_total"], city["skipped_count"]) == (1, "400.00", 1)
-    assert city["skipped"] == [{"case_id": c1.case_id, "reason": "already_in_payroll",
-                                "payroll_id": county["payroll_id"]}]
+    assert city["skipped"] == [
+        {"case_id": c1.case_id, "reason": "already_in_payroll", "payroll_id": county["payroll_id"]}
+    ]
     [paid] = (await client.get(f"/v1/payrolls/{city['payroll_id']}/payments")).json()
     assert paid["case_id"] == c2.case_id
 
@@ -61,17 +66,33 @@ async def test_r_pa_04_second_payroll_for_the_same_region_and_month_is_409(clien
     assert await kit.counts() == before
 
 
-async def test_r_pa_01_the_database_refuses_a_second_instruction_for_a_case_and_month(client, kit, db):
+async def test_r_pa_01_the_database_refuses_a_second_instruction_for_a_case_and_month(
+    client, kit, db
+):
     event = await kit.approve(region="141102")
-    p = (await client.post("/v1/payrolls", json={"region_code": "141102", "month": "2027-01"})).json()
+    p = (
+        await client.post("/v1/payrolls", json={"region_code": "141102", "month": "2027-01"})
+    ).json()
     [ins] = (await client.get(f"/v1/payrolls/{p['payroll_id']}/payments")).json()
     with pytest.raises(IntegrityError):
         async with db.uow() as uow:
-            await uow.session.execute(payment_instruction.insert().values(
-                id=uuid.uuid4(), payroll_id=uuid.UUID(p["payroll_id"]),
-                entitlement_id=uuid.UUID(ins["entitlement_id"]), case_id=event.case_id, programme="dibao",
-                region_code="141102", month="2027-01", amount="630.00", payee_account_name="x",
-                payee_account_number="1", payee_bank_code="ICBC", status="pending", version=1))
+            await uow.session.execute(
+                payment_instruction.insert().values(
+                    id=uuid.uuid4(),
+                    payroll_id=uuid.UUID(p["payroll_id"]),
+                    entitlement_id=uuid.UUID(ins["entitlement_id"]),
+                    case_id=event.case_id,
+                    programme="dibao",
+                    region_code="141102",
+                    month="2027-01",
+                    amount="630.00",
+                    payee_account_name="x",
+                    payee_account_number="1",
+                    payee_bank_code="ICBC",
+                    status="pending",
+                    version=1,
+                )
+            )
     assert await kit.scalar("SELECT count(*) FROM payment_instruction") == 1
 
 
@@ -86,15 +107,18 @@ async def test_a_month_with_nothing_to_pay_is_422_and_stores_nothing(client, kit
     assert await kit.counts() == before
 
 
-@pytest.mark.parametrize("body", [
-    {"region_code": "141102", "month": "2027-13"},
-    {"region_code": "141102", "month": "2027-1"},
-    {"region_code": "141102"},
-    {"region_code": "999999", "month": "2027-01"},
-    {"region_code": "140000", "month": "2027-01"},
-    {"region_code": "141102", "month": "2027-01", "programme": "pension"},
-    {"region_code": "141102", "month": "2027-01", "amount": "1"},
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"region_code": "141102", "month": "2027-13"},
+        {"region_code": "141102", "month": "2027-1"},
+        {"region_code": "141102"},
+        {"region_code": "999999", "month": "2027-01"},
+        {"region_code": "140000", "month": "2027-01"},
+        {"region_code": "141102", "month": "2027-01", "programme": "pension"},
+        {"region_code": "141102", "month": "2027-01", "amount": "1"},
+    ],
+)
 async def test_bad_input_is_problem_json_and_stores_nothing(client, kit, body):
     await kit.approve(region="141102")
     before = await kit.counts()
@@ -106,10 +130,16 @@ async def test_bad_input_is_problem_json_and_stores_nothing(client, kit, body):
 
 async def test_malformed_body_and_unknown_ids_are_problems(client, kit):
     before = await kit.counts()
-    r = await client.post("/v1/payrolls", content=b"{nope", headers={"content-type": "application/json"})
+    r = await client.post(
+        "/v1/payrolls", content=b"{nope", headers={"content-type": "application/json"}
+    )
     assert r.status_code == 400 and r.json()["code"] == "malformed_body"
-    for path in ("/v1/payrolls/not-a-uuid", f"/v1/payrolls/{uuid.uuid4()}", f"/v1/payments/{uuid.uuid4()}",
-                 f"/v1/payrolls/{uuid.uuid4()}/payments"):
+    for path in (
+        "/v1/payrolls/not-a-uuid",
+        f"/v1/payrolls/{uuid.uuid4()}",
+        f"/v1/payments/{uuid.uuid4()}",
+        f"/v1/payrolls/{uuid.uuid4()}/payments",
+    ):
         r = await client.get(path)
         assert r.status_code == 404 and r.headers["content-type"].startswith(PROBLEM), path
     r = await client.post(f"/v1/payrolls/{uuid.uuid4()}/submit")

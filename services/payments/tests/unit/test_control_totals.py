@@ -16,7 +16,9 @@ def test_r_pa_04_totals_are_exact_decimals():
 
 def test_r_pa_04_settled_plus_failed_reconciles_with_control():
     control = Totals.of([D("630.00"), D("315.50"), D("100.00")])
-    state = outcome(control, [("settled", D("630.00")), ("failed", D("315.50")), ("settled", D("100.00"))])
+    state = outcome(
+        control, [("settled", D("630.00")), ("failed", D("315.50")), ("settled", D("100.00"))]
+    )
     assert state.complete and state.reconciles
     assert state.settled == Totals(2, D("730.00")) and state.failed == Totals(1, D("315.50"))
 

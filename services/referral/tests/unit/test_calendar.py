@@ -12,7 +12,8 @@ D = dt.date
 # Part of the 2026 National Day arrangement: 1–7 October off, Sunday 20 Sept and Saturday 10 Oct worked.
 NATIONAL_DAY = WorkingCalendar.from_entries(
     [(D(2026, 10, d), "holiday") for d in range(1, 8)]
-    + [(D(2026, 9, 20), "workday"), (D(2026, 10, 10), "workday")])
+    + [(D(2026, 9, 20), "workday"), (D(2026, 10, 10), "workday")]
+)
 
 
 def test_r_rf_01_weekend_is_skipped():

@@ -20,9 +20,14 @@ SECRET = "whsec_" + base64.b64encode(KEY).decode()
 
 
 def test_r_rf_05_signature_matches_an_independent_hmac_computation():
-    msg_id, ts, body = "01934f6e-0000-7000-8000-000000000001", 1_790_000_000, b'{"a":1,"b":"\xe5\xbc\xa0"}'
+    msg_id, ts, body = (
+        "01934f6e-0000-7000-8000-000000000001",
+        1_790_000_000,
+        b'{"a":1,"b":"\xe5\xbc\xa0"}',
+    )
     expected = base64.b64encode(
-        hmac.new(KEY, f"{msg_id}.{ts}.".encode() + body, hashlib.sha256).digest()).decode()
+        hmac.new(KEY, f"{msg_id}.{ts}.".encode() + body, hashlib.sha256).digest()
+    ).decode()
     assert sign(SECRET, msg_id, ts, body) == "v1," + expected
     h = webhook_headers(SECRET, msg_id, ts, body)
     assert h["webhook-id"] == msg_id and h["webhook-timestamp"] == str(ts)
@@ -31,8 +36,15 @@ def test_r_rf_05_signature_matches_an_independent_hmac_computation():
 
 def test_r_rf_05_standard_webhooks_reference_vector():
     # The example published with the Standard Webhooks specification.
-    assert sign("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", "msg_p5jXN8AQM9LWM0D4loKWxJek", 1614265330,
-                b'{"test": 2432232314}') == "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE="
+    assert (
+        sign(
+            "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+            "msg_p5jXN8AQM9LWM0D4loKWxJek",
+            1614265330,
+            b'{"test": 2432232314}',
+        )
+        == "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE="
+    )
 
 
 def test_r_rf_05_receiver_verification_rejects_tampering_and_stale_timestamps():
@@ -50,7 +62,9 @@ def test_generated_secrets_are_whsec_base64_of_32_bytes_and_differ():
     assert len(secret_key(a)) == 32
 
 
-@pytest.mark.parametrize("bad", ["abc", "whsec_!!!", "whsec_" + base64.b64encode(b"short").decode()])
+@pytest.mark.parametrize(
+    "bad", ["abc", "whsec_!!!", "whsec_" + base64.b64encode(b"short").decode()]
+)
 def test_bad_secrets_are_refused(bad):
     with pytest.raises(ValueError):
         secret_key(bad)

@@ -13,9 +13,13 @@ pytestmark = pytest.mark.integration
 
 
 def body(**over):
-    b = {"region_code": "141124", "disaster_type": "flood", "response_level": "III",
-         "started_on": (dt.date.today() - dt.timedelta(days=2)).isoformat(),
-         "description": "湫水河洪水"}
+    b = {
+        "region_code": "141124",
+        "disaster_type": "flood",
+        "response_level": "III",
+        "started_on": (dt.date.today() - dt.timedelta(days=2)).isoformat(),
+        "description": "湫水河洪水",
+    }
     b.update(over)
     return b
 
@@ -29,7 +33,9 @@ async def _fetch(settings, sql, *args):
 
 
 async def counts(settings) -> tuple[int, int]:
-    rows = await _fetch(settings, "select (select count(*) from disaster) d, (select count(*) from outbox) o")
+    rows = await _fetch(
+        settings, "select (select count(*) from disaster) d, (select count(*) from outbox) o"
+    )
     return rows[0]["d"], rows[0]["o"]
 
 
@@ -41,8 +47,12 @@ async def test_r_dr_01_declare_stores_and_queues_cloudevent(relief_client, relie
     assert d["status"] == "declared" and d["response_level"] == "III"
     assert await counts(relief_settings) == (before[0] + 1, before[1] + 1)
 
-    rows = await _fetch(relief_settings, "select topic, key, event_type, headers, payload from outbox "
-                        "where headers->>'ce_subject' = $1", d["disaster_id"])
+    rows = await _fetch(
+        relief_settings,
+        "select topic, key, event_type, headers, payload from outbox "
+        "where headers->>'ce_subject' = $1",
+        d["disaster_id"],
+    )
     assert len(rows) == 1
     row = rows[0]
     headers = json.loads(row["headers"])
@@ -62,20 +72,26 @@ async def test_r_dr_01_declare_stores_and_queues_cloudevent(relief_client, relie
 
 async def test_r_dr_01_list_filters_by_region(relief_client):
     a = (await relief_client.post("/v1/disasters", json=body(region_code="141126"))).json()
-    await relief_client.post("/v1/disasters", json=body(region_code="141127", disaster_type="drought"))
+    await relief_client.post(
+        "/v1/disasters", json=body(region_code="141127", disaster_type="drought")
+    )
     listed = (await relief_client.get("/v1/disasters", params={"region_code": "141126"})).json()
     assert a["disaster_id"] in [x["disaster_id"] for x in listed]
     assert {x["region_code"] for x in listed} == {"141126"}
 
 
-@pytest.mark.parametrize("override", [
-    {"region_code": "999999"},
-    {"response_level": "V"},
-    {"disaster_type": "volcano"},
-    {"started_on": (dt.date.today() + dt.timedelta(days=3)).isoformat()},
-])
-async def test_r_dr_01_bad_declaration_is_problem_and_stores_nothing(relief_client, relief_settings,
-                                                                    override):
+@pytest.mark.parametrize(
+    "override",
+    [
+        {"region_code": "999999"},
+        {"response_level": "V"},
+        {"disaster_type": "volcano"},
+        {"started_on": (dt.date.today() + dt.timedelta(days=3)).isoformat()},
+    ],
+)
+async def test_r_dr_01_bad_declaration_is_problem_and_stores_nothing(
+    relief_client, relief_settings, override
+):
     before = await counts(relief_settings)
     r = await relief_client.post("/v1/disasters", json=body(**override))
     assert r.status_code == 422

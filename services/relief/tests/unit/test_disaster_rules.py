@@ -23,16 +23,27 @@ def test_today_is_counted_in_china_time():
 
 
 def _body(**over):
-    b = {"region_code": "141102", "disaster_type": "flood", "response_level": "II",
-         "started_on": "2026-07-01"}
+    b = {
+        "region_code": "141102",
+        "disaster_type": "flood",
+        "response_level": "II",
+        "started_on": "2026-07-01",
+    }
     b.update(over)
     return b
 
 
-@pytest.mark.parametrize("override", [
-    {"region_code": "999999"}, {"region_code": "14110"}, {"response_level": "V"},
-    {"response_level": "2"}, {"disaster_type": "meteor"}, {"started_on": "2999-01-01"},
-])
+@pytest.mark.parametrize(
+    "override",
+    [
+        {"region_code": "999999"},
+        {"region_code": "14110"},
+        {"response_level": "V"},
+        {"response_level": "2"},
+        {"disaster_type": "meteor"},
+        {"started_on": "2999-01-01"},
+    ],
+)
 def test_r_dr_01_schema_refuses_bad_declarations(override):
     with pytest.raises(ValidationError):
         DisasterCreate.model_validate(_body(**override))

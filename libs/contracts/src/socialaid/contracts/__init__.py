@@ -10,4 +10,12 @@ from socialaid.contracts.base import (
     register,
 )
 
-__all__ = ["REGISTRY", "TOPIC_DESCRIPTIONS", "Contract", "Topic", "contract_for", "events", "register"]
+__all__ = [
+    "REGISTRY",
+    "TOPIC_DESCRIPTIONS",
+    "Contract",
+    "Topic",
+    "contract_for",
+    "events",
+    "register",
+]

@@ -12,7 +12,14 @@ from socialaid.contracts.base import Contract, Topic, register
 from socialaid.core.money import Money
 
 Programme = Literal[
-    "dibao", "tekun", "disaster_relief", "medical", "education", "housing", "employment", "temporary"
+    "dibao",
+    "tekun",
+    "disaster_relief",
+    "medical",
+    "education",
+    "housing",
+    "employment",
+    "temporary",
 ]
 YearMonth = str  # "YYYY-MM"
 _YM = r"^\d{4}-(0[1-9]|1[0-2])$"
@@ -25,7 +32,9 @@ class _Part(BaseModel):
 class HouseholdMember(_Part):
     member_id: str
     name: str
-    id_number: str = Field(description="GB 11643 citizen ID number (internal topics only; masked for departments)")
+    id_number: str = Field(
+        description="GB 11643 citizen ID number (internal topics only; masked for departments)"
+    )
     relationship: str
     birth_date: dt.date
     disability_grade: int | None = None

@@ -10,7 +10,9 @@ class DomainError(Exception):
     code: str = "bad_request"
     title: str = "Bad request"
 
-    def __init__(self, detail: str, *, code: str | None = None, extra: dict[str, Any] | None = None):
+    def __init__(
+        self, detail: str, *, code: str | None = None, extra: dict[str, Any] | None = None
+    ):
         super().__init__(detail)
         self.detail = detail
         if code:

@@ -39,7 +39,9 @@ def _check_money(value: Decimal) -> Decimal:
 
 def _no_float(value: object) -> object:
     if isinstance(value, float):
-        raise ValueError("money must be a decimal string such as \"12.30\" (or an integer), never a float")
+        raise ValueError(
+            'money must be a decimal string such as "12.30" (or an integer), never a float'
+        )
     return value
 
 
@@ -50,7 +52,12 @@ def _non_negative(value: Decimal) -> Decimal:
 
 
 # Decimal in, decimal string out (JSON never carries money as a float).
-Money = Annotated[Decimal, BeforeValidator(_no_float), AfterValidator(_check_money), PlainSerializer(lambda v: str(v), return_type=str)]
+Money = Annotated[
+    Decimal,
+    BeforeValidator(_no_float),
+    AfterValidator(_check_money),
+    PlainSerializer(lambda v: str(v), return_type=str),
+]
 NonNegativeMoney = Annotated[
     Decimal,
     BeforeValidator(_no_float),

@@ -97,8 +97,12 @@ parked_message = Table(
     Column("parked_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Column("redriven_at", DateTime(timezone=True)),
 )
-Index("ix_parked_message_open", parked_message.c.consumer, parked_message.c.subject,
-      postgresql_where=parked_message.c.redriven_at.is_(None))
+Index(
+    "ix_parked_message_open",
+    parked_message.c.consumer,
+    parked_message.c.subject,
+    postgresql_where=parked_message.c.redriven_at.is_(None),
+)
 
 # Stored answers for writes made with an Idempotency-Key.
 idempotency_record = Table(

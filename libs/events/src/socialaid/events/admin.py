@@ -19,7 +19,10 @@ async def create_topics(bootstrap: str, partitions: int, replication: int) -> li
         wanted = [t for t in Topic.all() if t not in existing]
         if wanted:
             await admin.create_topics(
-                [NewTopic(name=t, num_partitions=partitions, replication_factor=replication) for t in wanted]
+                [
+                    NewTopic(name=t, num_partitions=partitions, replication_factor=replication)
+                    for t in wanted
+                ]
             )
         return wanted
     finally:

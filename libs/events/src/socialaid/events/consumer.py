@@ -27,7 +27,13 @@ from socialaid.events.metrics import CONSUMED, CONSUMER_LAG
 log = logging.getLogger("socialaid.consumer")
 
 # Errors that mean "the infrastructure is down", not "this message is bad": never park on these.
-_INFRA_ERRORS = (OSError, asyncpg.PostgresConnectionError, asyncpg.InterfaceError, OperationalError, InterfaceError)
+_INFRA_ERRORS = (
+    OSError,
+    asyncpg.PostgresConnectionError,
+    asyncpg.InterfaceError,
+    OperationalError,
+    InterfaceError,
+)
 
 
 def _is_infra(exc: BaseException) -> bool:
@@ -93,7 +99,9 @@ class ConsumerRunner:
             batches = await consumer.getmany(timeout_ms=500, max_records=200)
             for tp, records in batches.items():
                 for rec in records:
-                    msg = RawMessage(rec.topic, rec.partition, rec.offset, list(rec.headers or ()), rec.value)
+                    msg = RawMessage(
+                        rec.topic, rec.partition, rec.offset, list(rec.headers or ()), rec.value
+                    )
                     outcome = await self.process(msg)
                     CONSUMED.labels(self.name, rec.topic, outcome).inc()
                 await consumer.commit({tp: records[-1].offset + 1})
@@ -108,8 +116,14 @@ class ConsumerRunner:
         """Apply one message; returns applied | duplicate | stale | ignored | held | poison."""
         env, problem = decode(msg)
         if env is None:
-            await self.applier.park(msg, subject=f"{msg.topic}/{msg.partition}/{msg.offset}", env=None,
-                                    reason="poison", error=f"invalid envelope: {problem}", attempts=1)
+            await self.applier.park(
+                msg,
+                subject=f"{msg.topic}/{msg.partition}/{msg.offset}",
+                env=None,
+                reason="poison",
+                error=f"invalid envelope: {problem}",
+                attempts=1,
+            )
             return "poison"
         sub: Subscription | None = self.applier.subscriptions.get(env.type)
         if sub is None:
@@ -127,8 +141,14 @@ class ConsumerRunner:
                         outcome = await self.applier.apply(uow, env, sub)
                         await uow.commit()
                 if outcome == "held":
-                    await self.applier.park(msg, subject=subject, env=env, reason="held",
-                                            error="an earlier message of this subject is parked", attempts=0)
+                    await self.applier.park(
+                        msg,
+                        subject=subject,
+                        env=env,
+                        reason="held",
+                        error="an earlier message of this subject is parked",
+                        attempts=0,
+                    )
                     return "held"
                 crash_point("consumer.after_db_commit")
                 return outcome
@@ -142,12 +162,30 @@ class ConsumerRunner:
                     await self._poison(msg, subject, env, exc, attempt)
                     return "poison"
                 delay = min(self.backoff_base * 2 ** (attempt - 1), self.backoff_max)
-                log.warning("retrying %s in %.1fs (attempt %d): %r", env.type, delay, attempt, exc,
-                            extra={"event_id": env.id, "subject": subject})
+                log.warning(
+                    "retrying %s in %.1fs (attempt %d): %r",
+                    env.type,
+                    delay,
+                    attempt,
+                    exc,
+                    extra={"event_id": env.id, "subject": subject},
+                )
                 await asyncio.sleep(delay)
 
-    async def _poison(self, msg: RawMessage, subject: str, env: object, exc: BaseException, attempts: int) -> None:
+    async def _poison(
+        self, msg: RawMessage, subject: str, env: object, exc: BaseException, attempts: int
+    ) -> None:
         detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
-        log.error("parking message: %s", detail, extra={"subject": subject, "topic": msg.topic, "offset": msg.offset})
-        await self.applier.park(msg, subject=subject, env=env, reason="poison",  # type: ignore[arg-type]
-                                error=detail, attempts=attempts)
+        log.error(
+            "parking message: %s",
+            detail,
+            extra={"subject": subject, "topic": msg.topic, "offset": msg.offset},
+        )
+        await self.applier.park(
+            msg,
+            subject=subject,
+            env=env,
+            reason="poison",  # type: ignore[arg-type]
+            error=detail,
+            attempts=attempts,
+        )

@@ -51,7 +51,9 @@ class Envelope:
         return json.dumps(self.data, ensure_ascii=False, separators=(",", ":")).encode()
 
     @classmethod
-    def from_kafka(cls, headers: Iterable[tuple[str, bytes]] | None, value: bytes | None) -> Envelope:
+    def from_kafka(
+        cls, headers: Iterable[tuple[str, bytes]] | None, value: bytes | None
+    ) -> Envelope:
         h: dict[str, str] = {}
         for k, v in headers or ():
             try:
@@ -82,7 +84,15 @@ class Envelope:
         seq = h.get("ce_sequence")
         if seq is not None and not seq.isdigit():
             raise EnvelopeError("ce_sequence must be a non-negative integer")
-        known = {"ce_specversion", "ce_id", "ce_source", "ce_type", "ce_time", "ce_subject", "ce_sequence"}
+        known = {
+            "ce_specversion",
+            "ce_id",
+            "ce_source",
+            "ce_type",
+            "ce_time",
+            "ce_subject",
+            "ce_sequence",
+        }
         ext = {k[3:]: v for k, v in h.items() if k.startswith("ce_") and k not in known}
         return cls(
             id=h["ce_id"],

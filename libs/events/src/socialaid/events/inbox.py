@@ -57,7 +57,9 @@ class RawMessage:
 class Applier:
     """Applies raw messages for one consumer name against one service database."""
 
-    def __init__(self, *, db: Database, consumer: str, source: str, subscriptions: dict[str, Subscription]):
+    def __init__(
+        self, *, db: Database, consumer: str, source: str, subscriptions: dict[str, Subscription]
+    ):
         self.db = db
         self.consumer = consumer
         self.source = source
@@ -73,10 +75,14 @@ class Applier:
         )
 
     async def has_open_parked(self, uow: UnitOfWork, subject: str) -> bool:
-        q = select(func.count()).select_from(parked_message).where(
-            parked_message.c.consumer == self.consumer,
-            parked_message.c.subject == subject,
-            parked_message.c.redriven_at.is_(None),
+        q = (
+            select(func.count())
+            .select_from(parked_message)
+            .where(
+                parked_message.c.consumer == self.consumer,
+                parked_message.c.subject == subject,
+                parked_message.c.redriven_at.is_(None),
+            )
         )
         return bool((await uow.session.execute(q)).scalar_one())
 
@@ -100,7 +106,10 @@ class Applier:
             return "duplicate"
         if env.sequence is not None and env.subject is not None:
             stmt = insert(consumer_position).values(
-                consumer=self.consumer, source=env.source, subject=env.subject, last_sequence=env.sequence
+                consumer=self.consumer,
+                source=env.source,
+                subject=env.subject,
+                last_sequence=env.sequence,
             )
             stmt = stmt.on_conflict_do_update(
                 index_elements=["consumer", "source", "subject"],
@@ -108,41 +117,71 @@ class Applier:
                 where=consumer_position.c.last_sequence < stmt.excluded.last_sequence,
             ).returning(consumer_position.c.last_sequence)
             if (await uow.session.execute(stmt)).first() is None:
-                log.warning("dropping stale event", extra={"event_id": env.id, "subject": env.subject})
+                log.warning(
+                    "dropping stale event", extra={"event_id": env.id, "subject": env.subject}
+                )
                 return "stale"
         try:
             event = sub.contract.model_validate(env.data)
         except ValidationError as exc:
-            raise PermanentError(f"data does not match {env.type}: {exc.errors(include_url=False)}") from exc
+            raise PermanentError(
+                f"data does not match {env.type}: {exc.errors(include_url=False)}"
+            ) from exc
         ctx = context_from_traceparent(env.traceparent)
         with _tracer.start_as_current_span(
-            f"consume {env.type}", context=ctx, kind=trace.SpanKind.CONSUMER,
-            attributes={"messaging.system": "kafka", "cloudevents.event_id": env.id,
-                        "cloudevents.event_subject": env.subject or ""},
+            f"consume {env.type}",
+            context=ctx,
+            kind=trace.SpanKind.CONSUMER,
+            attributes={
+                "messaging.system": "kafka",
+                "cloudevents.event_id": env.id,
+                "cloudevents.event_subject": env.subject or "",
+            },
         ):
             await sub.handler(event, env, uow)
         return "applied"
 
-    async def park(self, msg: RawMessage, *, subject: str, env: Envelope | None, reason: str,
-                   error: str | None, attempts: int) -> None:
+    async def park(
+        self,
+        msg: RawMessage,
+        *,
+        subject: str,
+        env: Envelope | None,
+        reason: str,
+        error: str | None,
+        attempts: int,
+    ) -> None:
         """Park a message (and, for poison, publish its diagnostics to the dead-letter topic)."""
         async with self.db.uow() as uow:
             await uow.session.execute(
                 parked_message.insert().values(
-                    consumer=self.consumer, subject=subject, topic=msg.topic, partition=msg.partition,
-                    offset=msg.offset, event_id=env.id if env else None, event_type=env.type if env else None,
-                    headers=msg.header_dict(), payload=msg.value or b"", reason=reason, error=error,
+                    consumer=self.consumer,
+                    subject=subject,
+                    topic=msg.topic,
+                    partition=msg.partition,
+                    offset=msg.offset,
+                    event_id=env.id if env else None,
+                    event_type=env.type if env else None,
+                    headers=msg.header_dict(),
+                    payload=msg.value or b"",
+                    reason=reason,
+                    error=error,
                 )
             )
             if reason == "poison":
                 await add_event(
                     uow.session,
                     MessageDeadLettered(
-                        consumer=self.consumer, parked_subject=subject, original_topic=msg.topic,
-                        original_partition=msg.partition, original_offset=msg.offset,
+                        consumer=self.consumer,
+                        parked_subject=subject,
+                        original_topic=msg.topic,
+                        original_partition=msg.partition,
+                        original_offset=msg.offset,
                         original_event_id=env.id if env else None,
                         original_event_type=env.type if env else None,
-                        error=(error or "")[:4000], attempts=attempts, parked_at=dt.datetime.now(dt.UTC),
+                        error=(error or "")[:4000],
+                        attempts=attempts,
+                        parked_at=dt.datetime.now(dt.UTC),
                     ),
                     source=self.source,
                 )
@@ -155,19 +194,33 @@ class Applier:
             async with self.db.uow() as uow:
                 await self._lock_subject(uow, subject)
                 row = (
-                    await uow.session.execute(
-                        select(parked_message)
-                        .where(parked_message.c.consumer == self.consumer, parked_message.c.subject == subject,
-                               parked_message.c.redriven_at.is_(None))
-                        .order_by(parked_message.c.id).limit(1)
+                    (
+                        await uow.session.execute(
+                            select(parked_message)
+                            .where(
+                                parked_message.c.consumer == self.consumer,
+                                parked_message.c.subject == subject,
+                                parked_message.c.redriven_at.is_(None),
+                            )
+                            .order_by(parked_message.c.id)
+                            .limit(1)
+                        )
                     )
-                ).mappings().first()
+                    .mappings()
+                    .first()
+                )
                 if row is None:
                     return {"subject": subject, "applied": applied, "remaining": 0}
                 await uow.session.execute(
-                    update(parked_message).where(parked_message.c.id == row["id"]).values(redriven_at=func.now())
+                    update(parked_message)
+                    .where(parked_message.c.id == row["id"])
+                    .values(redriven_at=func.now())
                 )
-                headers = row["headers"] if isinstance(row["headers"], dict) else json.loads(row["headers"])
+                headers = (
+                    row["headers"]
+                    if isinstance(row["headers"], dict)
+                    else json.loads(row["headers"])
+                )
                 try:
                     env = Envelope.from_headers(headers, bytes(row["payload"]))
                     sub = self.subscriptions.get(env.type)
@@ -175,8 +228,12 @@ class Applier:
                         await self.apply(uow, env, sub)
                 except Exception as exc:  # still failing: leave it parked
                     await uow.rollback()
-                    return {"subject": subject, "applied": applied, "remaining": await self._count_open(subject),
-                            "error": f"{type(exc).__name__}: {exc}"[:2000]}
+                    return {
+                        "subject": subject,
+                        "applied": applied,
+                        "remaining": await self._count_open(subject),
+                        "error": f"{type(exc).__name__}: {exc}"[:2000],
+                    }
                 await uow.commit()
                 applied += 1
 
@@ -184,9 +241,15 @@ class Applier:
         async with self.db.uow() as uow:
             res = await uow.session.execute(
                 update(parked_message)
-                .where(parked_message.c.id == parked_id, parked_message.c.consumer == self.consumer,
-                       parked_message.c.redriven_at.is_(None))
-                .values(redriven_at=func.now(), error=func.coalesce(parked_message.c.error, "") + f"\n[discarded] {note}")
+                .where(
+                    parked_message.c.id == parked_id,
+                    parked_message.c.consumer == self.consumer,
+                    parked_message.c.redriven_at.is_(None),
+                )
+                .values(
+                    redriven_at=func.now(),
+                    error=func.coalesce(parked_message.c.error, "") + f"\n[discarded] {note}",
+                )
                 .returning(parked_message.c.id)
             )
             found = res.first() is not None
@@ -195,20 +258,45 @@ class Applier:
 
     async def _count_open(self, subject: str) -> int:
         async with self.db.uow() as uow:
-            q = select(func.count()).select_from(parked_message).where(
-                parked_message.c.consumer == self.consumer, parked_message.c.subject == subject,
-                parked_message.c.redriven_at.is_(None))
+            q = (
+                select(func.count())
+                .select_from(parked_message)
+                .where(
+                    parked_message.c.consumer == self.consumer,
+                    parked_message.c.subject == subject,
+                    parked_message.c.redriven_at.is_(None),
+                )
+            )
             return int((await uow.session.execute(q)).scalar_one())
 
     async def list_parked(self, limit: int = 100) -> list[dict[str, Any]]:
         async with self.db.uow() as uow:
-            rows = (await uow.session.execute(
-                select(parked_message.c.id, parked_message.c.subject, parked_message.c.topic,
-                       parked_message.c.partition, parked_message.c.offset, parked_message.c.event_id,
-                       parked_message.c.event_type, parked_message.c.reason, parked_message.c.error,
-                       parked_message.c.parked_at)
-                .where(parked_message.c.consumer == self.consumer, parked_message.c.redriven_at.is_(None))
-                .order_by(parked_message.c.id).limit(limit))).mappings().all()
+            rows = (
+                (
+                    await uow.session.execute(
+                        select(
+                            parked_message.c.id,
+                            parked_message.c.subject,
+                            parked_message.c.topic,
+                            parked_message.c.partition,
+                            parked_message.c.offset,
+                            parked_message.c.event_id,
+                            parked_message.c.event_type,
+                            parked_message.c.reason,
+                            parked_message.c.error,
+                            parked_message.c.parked_at,
+                        )
+                        .where(
+                            parked_message.c.consumer == self.consumer,
+                            parked_message.c.redriven_at.is_(None),
+                        )
+                        .order_by(parked_message.c.id)
+                        .limit(limit)
+                    )
+                )
+                .mappings()
+                .all()
+            )
             return [dict(r) for r in rows]
 
 

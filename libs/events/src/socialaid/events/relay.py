@@ -37,7 +37,9 @@ _CLAIM_SQL = """
     SELECT id, topic, key, headers, payload FROM outbox
     WHERE published_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED
 """
-_MARK_SQL = "UPDATE outbox SET published_at = now(), attempts = attempts + 1 WHERE id = ANY($1::bigint[])"
+_MARK_SQL = (
+    "UPDATE outbox SET published_at = now(), attempts = attempts + 1 WHERE id = ANY($1::bigint[])"
+)
 _FAIL_SQL = "UPDATE outbox SET attempts = attempts + 1, last_error = $2 WHERE id = $1"
 _BACKLOG_SQL = "SELECT count(*) FROM outbox WHERE published_at IS NULL"
 _PURGE_SQL = "DELETE FROM outbox WHERE published_at < now() - make_interval(days => $1)"
@@ -146,10 +148,16 @@ class OutboxRelay:
             for row in rows:
                 headers = [(k, v.encode()) for k, v in _json(row["headers"]).items()]
                 futures.append(
-                    await producer.send(row["topic"], value=row["payload"], key=row["key"].encode(), headers=headers)
+                    await producer.send(
+                        row["topic"], value=row["payload"], key=row["key"].encode(), headers=headers
+                    )
                 )
             results = await asyncio.gather(*futures, return_exceptions=True)
-            failed = [(row, r) for row, r in zip(rows, results, strict=True) if isinstance(r, BaseException)]
+            failed = [
+                (row, r)
+                for row, r in zip(rows, results, strict=True)
+                if isinstance(r, BaseException)
+            ]
             if failed:
                 row, err = failed[0]
                 raise RuntimeError(f"publishing outbox row {row['id']} failed: {err!r}")

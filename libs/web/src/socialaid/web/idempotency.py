@@ -25,16 +25,24 @@ MAX_KEY_LENGTH = 200
 
 
 def request_hash(body: Any) -> str:
-    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+    canonical = json.dumps(
+        body, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str
+    )
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
 async def _stored(uow: UnitOfWork, scope: str, key: str, digest: str) -> JSONResponse | None:
     row = (
-        await uow.session.execute(
-            select(idempotency_record).where(idempotency_record.c.scope == scope, idempotency_record.c.key == key)
+        (
+            await uow.session.execute(
+                select(idempotency_record).where(
+                    idempotency_record.c.scope == scope, idempotency_record.c.key == key
+                )
+            )
         )
-    ).mappings().first()
+        .mappings()
+        .first()
+    )
     if row is None:
         return None
     if row["request_hash"] != digest:
@@ -42,7 +50,11 @@ async def _stored(uow: UnitOfWork, scope: str, key: str, digest: str) -> JSONRes
             "This Idempotency-Key was already used with a different request body.",
             code="idempotency_key_reused",
         )
-    return JSONResponse(row["response_body"], status_code=row["status_code"], headers={"Idempotent-Replayed": "true"})
+    return JSONResponse(
+        row["response_body"],
+        status_code=row["status_code"],
+        headers={"Idempotent-Replayed": "true"},
+    )
 
 
 async def run_idempotent(
@@ -55,7 +67,10 @@ async def run_idempotent(
 ) -> JSONResponse:
     """Run ``work`` in one unit of work, committing once; replay or refuse repeated keys."""
     if key is not None and not (0 < len(key) <= MAX_KEY_LENGTH):
-        raise DomainError(f"Idempotency-Key must have 1 to {MAX_KEY_LENGTH} characters.", code="bad_idempotency_key")
+        raise DomainError(
+            f"Idempotency-Key must have 1 to {MAX_KEY_LENGTH} characters.",
+            code="bad_idempotency_key",
+        )
     route = request.scope.get("route")
     scope = f"{request.method} {getattr(route, 'path', request.url.path)}"
     digest = request_hash({"path": request.url.path, "body": body})
@@ -70,7 +85,11 @@ async def run_idempotent(
                 if key is not None:
                     await uow.session.execute(
                         idempotency_record.insert().values(
-                            scope=scope, key=key, request_hash=digest, status_code=status, response_body=payload
+                            scope=scope,
+                            key=key,
+                            request_hash=digest,
+                            status_code=status,
+                            response_body=payload,
                         )
                     )
                 await uow.commit()
@@ -82,5 +101,7 @@ async def run_idempotent(
     async with db.uow() as uow:
         replay = await _stored(uow, scope, key or "", digest)
         if replay is None:
-            raise Conflict("Concurrent request with the same Idempotency-Key.", code="idempotency_conflict")
+            raise Conflict(
+                "Concurrent request with the same Idempotency-Key.", code="idempotency_conflict"
+            )
         return replay

@@ -14,9 +14,13 @@ from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_
 
 from socialaid.db import Database
 
-REQUESTS = Counter("socialaid_http_requests_total", "HTTP requests", ["service", "method", "route", "status"])
+REQUESTS = Counter(
+    "socialaid_http_requests_total", "HTTP requests", ["service", "method", "route", "status"]
+)
 LATENCY = Histogram(
-    "socialaid_http_request_seconds", "HTTP request latency", ["service", "method", "route"],
+    "socialaid_http_request_seconds",
+    "HTTP request latency",
+    ["service", "method", "route"],
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5),
 )
 _tracer = trace.get_tracer("socialaid.http")
@@ -24,18 +28,23 @@ _tracer = trace.get_tracer("socialaid.http")
 
 def install_observability(app: FastAPI, service: str) -> None:
     @app.middleware("http")
-    async def _observe(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+    async def _observe(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
         ctx = propagate.extract(dict(request.headers))
         started = time.perf_counter()
-        with _tracer.start_as_current_span(f"{request.method} {request.url.path}", context=ctx,
-                                           kind=trace.SpanKind.SERVER) as span:
+        with _tracer.start_as_current_span(
+            f"{request.method} {request.url.path}", context=ctx, kind=trace.SpanKind.SERVER
+        ) as span:
             response = await call_next(request)
             route = getattr(request.scope.get("route"), "path", "unmatched")
             span.update_name(f"{request.method} {route}")
             span.set_attribute("http.status_code", response.status_code)
             ctx_ids = span.get_span_context()
             if ctx_ids.is_valid:
-                response.headers["traceparent"] = f"00-{ctx_ids.trace_id:032x}-{ctx_ids.span_id:016x}-01"
+                response.headers["traceparent"] = (
+                    f"00-{ctx_ids.trace_id:032x}-{ctx_ids.span_id:016x}-01"
+                )
         if route not in ("/metrics", "/healthz", "/readyz"):
             REQUESTS.labels(service, request.method, route, str(response.status_code)).inc()
             LATENCY.labels(service, request.method, route).observe(time.perf_counter() - started)
@@ -87,8 +96,10 @@ def health_router(db: Database, kafka: KafkaProbe) -> APIRouter:
         ok, err = await kafka.check()
         checks["kafka"] = "ok" if ok else f"down: {err}"
         ready = all(v == "ok" for v in checks.values())
-        return JSONResponse({"status": "ready" if ready else "not_ready", "checks": checks},
-                            status_code=200 if ready else 503)
+        return JSONResponse(
+            {"status": "ready" if ready else "not_ready", "checks": checks},
+            status_code=200 if ready else 503,
+        )
 
     @router.get("/metrics", summary="Prometheus metrics", include_in_schema=False)
     async def metrics() -> Response:

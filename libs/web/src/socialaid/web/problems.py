@@ -51,33 +51,68 @@ def _clean_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
     out = []
     for err in exc.errors():
         loc = [str(p) for p in err.get("loc", ())]
-        out.append({"field": ".".join(loc), "message": err.get("msg", ""), "type": err.get("type", "")})
+        out.append(
+            {"field": ".".join(loc), "message": err.get("msg", ""), "type": err.get("type", "")}
+        )
     return out
 
 
 def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def _domain(request: Request, exc: DomainError) -> JSONResponse:
-        return problem(request, status=exc.status, code=exc.code, title=exc.title, detail=exc.detail,
-                       extra=exc.extra or None)
+        return problem(
+            request,
+            status=exc.status,
+            code=exc.code,
+            title=exc.title,
+            detail=exc.detail,
+            extra=exc.extra or None,
+        )
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
         errors = _clean_errors(exc)
         if any(e["type"] == "json_invalid" for e in errors):
-            return problem(request, status=400, code="malformed_body", title="Malformed request body",
-                           detail="The request body is not valid JSON.", errors=errors)
-        return problem(request, status=422, code="validation_failed", title="Invalid request",
-                       detail="The request has invalid or missing fields.", errors=errors)
+            return problem(
+                request,
+                status=400,
+                code="malformed_body",
+                title="Malformed request body",
+                detail="The request body is not valid JSON.",
+                errors=errors,
+            )
+        return problem(
+            request,
+            status=422,
+            code="validation_failed",
+            title="Invalid request",
+            detail="The request has invalid or missing fields.",
+            errors=errors,
+        )
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        code = {404: "not_found", 405: "method_not_allowed", 401: "unauthorized", 403: "forbidden"}.get(
-            exc.status_code, "http_error")
-        return problem(request, status=exc.status_code, code=code, title=str(exc.detail), detail=str(exc.detail))
+        code = {
+            404: "not_found",
+            405: "method_not_allowed",
+            401: "unauthorized",
+            403: "forbidden",
+        }.get(exc.status_code, "http_error")
+        return problem(
+            request,
+            status=exc.status_code,
+            code=code,
+            title=str(exc.detail),
+            detail=str(exc.detail),
+        )
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled error on %s %s", request.method, request.url.path)
-        return problem(request, status=500, code="internal_error", title="Internal error",
-                       detail="The request could not be completed; it changed nothing. Quote the trace id.")
+        return problem(
+            request,
+            status=500,
+            code="internal_error",
+            title="Internal error",
+            detail="The request could not be completed; it changed nothing. Quote the trace id.",
+        )

@@ -72,19 +72,29 @@ def _admin_router(spec: ServiceSpec) -> APIRouter:
     def applier(request: Request) -> Applier:
         settings = request.app.state.settings
         assert spec.subscriptions is not None
-        return Applier(db=request.app.state.db, consumer=spec.consumer_name, source=spec.source(),
-                       subscriptions=spec.subscriptions(settings))
+        return Applier(
+            db=request.app.state.db,
+            consumer=spec.consumer_name,
+            source=spec.source(),
+            subscriptions=spec.subscriptions(settings),
+        )
 
     @router.get("", summary="Messages parked by this service's consumer (poison and held)")
     async def list_parked(request: Request) -> list[dict[str, Any]]:
         return await applier(request).list_parked()
 
-    @router.post("/subjects/{subject}/redrive", summary="Re-apply a subject's parked messages in order")
+    @router.post(
+        "/subjects/{subject}/redrive", summary="Re-apply a subject's parked messages in order"
+    )
     async def redrive(subject: str, request: Request) -> dict[str, Any]:
         return await applier(request).redrive(subject)
 
-    @router.post("/{parked_id}/discard", summary="Give up on one parked message (recorded with a note)")
-    async def discard(parked_id: int, request: Request, note: str = "discarded by operator") -> dict[str, Any]:
+    @router.post(
+        "/{parked_id}/discard", summary="Give up on one parked message (recorded with a note)"
+    )
+    async def discard(
+        parked_id: int, request: Request, note: str = "discarded by operator"
+    ) -> dict[str, Any]:
         if not await applier(request).discard(parked_id, note):
             raise NotFound(f"No open parked message {parked_id}.")
         return {"id": parked_id, "discarded": True}
@@ -103,7 +113,9 @@ def create_app(spec: ServiceSpec, settings: ServiceSettings | None = None) -> Fa
         yield
         await db.dispose()
 
-    app = FastAPI(title=spec.title, description=spec.description, version=spec.version, lifespan=lifespan)
+    app = FastAPI(
+        title=spec.title, description=spec.description, version=spec.version, lifespan=lifespan
+    )
     app.state.settings = settings
     app.state.db = db
     install_problem_handlers(app)
@@ -116,24 +128,37 @@ def create_app(spec: ServiceSpec, settings: ServiceSettings | None = None) -> Fa
     return app
 
 
-async def run_worker(spec: ServiceSpec, settings: ServiceSettings, stop: asyncio.Event | None = None) -> None:
+async def run_worker(
+    spec: ServiceSpec, settings: ServiceSettings, stop: asyncio.Event | None = None
+) -> None:
     """Relay + consumer + background jobs until SIGTERM/SIGINT (or ``stop`` is set)."""
     stop = stop or asyncio.Event()
     db = Database(settings.database_url, pool_size=settings.db_pool_size)
-    relay = OutboxRelay(database_url=settings.database_url, bootstrap=settings.kafka_bootstrap,
-                        service=spec.name, batch_size=settings.relay_batch_size,
-                        idle_poll_seconds=settings.relay_idle_poll_seconds)
+    relay = OutboxRelay(
+        database_url=settings.database_url,
+        bootstrap=settings.kafka_bootstrap,
+        service=spec.name,
+        batch_size=settings.relay_batch_size,
+        idle_poll_seconds=settings.relay_idle_poll_seconds,
+    )
     tasks = [asyncio.create_task(relay.run(), name="relay")]
     runner: ConsumerRunner | None = None
     if spec.subscriptions is not None:
-        runner = ConsumerRunner(name=spec.consumer_name, db=db, bootstrap=settings.kafka_bootstrap,
-                                source=spec.source(), subscriptions=spec.subscriptions(settings),
-                                max_attempts=settings.consumer_max_attempts,
-                                backoff_base=settings.consumer_backoff_base_seconds,
-                                backoff_max=settings.consumer_backoff_max_seconds)
+        runner = ConsumerRunner(
+            name=spec.consumer_name,
+            db=db,
+            bootstrap=settings.kafka_bootstrap,
+            source=spec.source(),
+            subscriptions=spec.subscriptions(settings),
+            max_attempts=settings.consumer_max_attempts,
+            backoff_base=settings.consumer_backoff_base_seconds,
+            backoff_max=settings.consumer_backoff_max_seconds,
+        )
         tasks.append(asyncio.create_task(runner.run(), name="consumer"))
     for job in spec.background_jobs:
-        tasks.append(asyncio.create_task(job(settings, db, stop), name=getattr(job, "__name__", "job")))
+        tasks.append(
+            asyncio.create_task(job(settings, db, stop), name=getattr(job, "__name__", "job"))
+        )
     log.info("worker started", extra={"tasks": ",".join(t.get_name() for t in tasks)})
     await stop.wait()
     relay.stop()
@@ -160,8 +185,13 @@ def main(spec: ServiceSpec, argv: list[str] | None = None) -> int:
     if args.cmd == "serve":
         import uvicorn
 
-        uvicorn.run(create_app(spec, settings), host=args.host, port=args.port, log_config=None,
-                    access_log=False)
+        uvicorn.run(
+            create_app(spec, settings),
+            host=args.host,
+            port=args.port,
+            log_config=None,
+            access_log=False,
+        )
     elif args.cmd == "worker":
         configure_logging(spec.name, settings.log_level)
         setup_tracing(spec.name, settings.otlp_endpoint)

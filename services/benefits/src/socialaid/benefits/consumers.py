@@ -44,56 +44,104 @@ ZERO = Decimal("0.00")
 def _household(event: VerificationCompleted) -> DibaoHousehold:
     living = event.household_size - event.deceased_members
     if event.household_size < 0 or event.deceased_members < 0 or living < 0:
-        raise PermanentError(f"impossible household: size {event.household_size}, "
-                             f"deceased {event.deceased_members}")
+        raise PermanentError(
+            f"impossible household: size {event.household_size}, deceased {event.deceased_members}"
+        )
     if event.verified_monthly_income < 0 or event.financial_assets < 0:
         raise PermanentError("negative verified income or assets")
     return DibaoHousehold(
-        living_members=living, excluded_members=event.deceased_members,
-        monthly_income=event.verified_monthly_income, financial_assets=event.financial_assets,
+        living_members=living,
+        excluded_members=event.deceased_members,
+        monthly_income=event.verified_monthly_income,
+        financial_assets=event.financial_assets,
         vehicles=tuple(Vehicle() for _ in range(max(0, event.vehicles))),
-        residential_properties=max(0, event.properties))
+        residential_properties=max(0, event.properties),
+    )
 
 
 def _request(event: VerificationCompleted) -> dict[str, object]:
-    return {"verification_id": event.verification_id, "case_id": event.case_id,
-            "household_size": event.household_size, "deceased_members": event.deceased_members,
-            "verified_monthly_income": str(event.verified_monthly_income),
-            "income_by_source": {k: str(v) for k, v in event.income_by_source.items()},
-            "financial_assets": str(event.financial_assets), "vehicles": event.vehicles,
-            "properties": event.properties}
+    return {
+        "verification_id": event.verification_id,
+        "case_id": event.case_id,
+        "household_size": event.household_size,
+        "deceased_members": event.deceased_members,
+        "verified_monthly_income": str(event.verified_monthly_income),
+        "income_by_source": {k: str(v) for k, v in event.income_by_source.items()},
+        "financial_assets": str(event.financial_assets),
+        "vehicles": event.vehicles,
+        "properties": event.properties,
+    }
 
 
-async def _pending(uow: UnitOfWork, event: VerificationCompleted, known_at: dt.datetime) -> AssessmentCompleted:
+async def _pending(
+    uow: UnitOfWork, event: VerificationCompleted, known_at: dt.datetime
+) -> AssessmentCompleted:
     trace = Trace()
-    trace.add("PROGRAMME-PENDING", "rules.md (this programme's rules are not implemented yet)",
-              inputs={"programme": event.programme}, result={"eligible": False, "reason_codes": [PENDING]},
-              explanation=f"“{event.programme}”项目的测算规则尚未上线，未作资格认定，请经办人员人工审核。")
-    canonical = {"programme": event.programme, "region_code": event.region_code,
-                 "benefit_month": event.benefit_month}
+    trace.add(
+        "PROGRAMME-PENDING",
+        "rules.md (this programme's rules are not implemented yet)",
+        inputs={"programme": event.programme},
+        result={"eligible": False, "reason_codes": [PENDING]},
+        explanation=f"“{event.programme}”项目的测算规则尚未上线，未作资格认定，请经办人员人工审核。",
+    )
+    canonical = {
+        "programme": event.programme,
+        "region_code": event.region_code,
+        "benefit_month": event.benefit_month,
+    }
     n = max(0, event.household_size - event.deceased_members)
     pci = round_yuan(event.verified_monthly_income / n) if n else ZERO
     row = await AssessmentRepository(uow.session).add(
-        id=uuid7(), case_id=event.case_id, verification_id=event.verification_id, origin="verification",
-        programme=event.programme, region_code=event.region_code, benefit_month=event.benefit_month,
-        input={**canonical, "request": _request(event)}, input_hash=input_hash(canonical), eligible=False,
-        amount=ZERO, standard=None, per_capita_income=pci, household_size=n, reason_codes=[PENDING],
-        rule_set_version=PENDING_VERSION, parameters=[], trace=trace.to_list(), known_at=known_at)
+        id=uuid7(),
+        case_id=event.case_id,
+        verification_id=event.verification_id,
+        origin="verification",
+        programme=event.programme,
+        region_code=event.region_code,
+        benefit_month=event.benefit_month,
+        input={**canonical, "request": _request(event)},
+        input_hash=input_hash(canonical),
+        eligible=False,
+        amount=ZERO,
+        standard=None,
+        per_capita_income=pci,
+        household_size=n,
+        reason_codes=[PENDING],
+        rule_set_version=PENDING_VERSION,
+        parameters=[],
+        trace=trace.to_list(),
+        known_at=known_at,
+    )
     return AssessmentCompleted(
-        assessment_id=str(row["id"]), case_id=event.case_id, programme=event.programme,
-        region_code=event.region_code, benefit_month=event.benefit_month, eligible=False, amount=ZERO,
-        standard=ZERO, per_capita_income=pci, household_size=n, reason_codes=[PENDING],
-        rule_set_version=PENDING_VERSION, completed_at=dt.datetime.now(dt.UTC))
+        assessment_id=str(row["id"]),
+        case_id=event.case_id,
+        programme=event.programme,
+        region_code=event.region_code,
+        benefit_month=event.benefit_month,
+        eligible=False,
+        amount=ZERO,
+        standard=ZERO,
+        per_capita_income=pci,
+        household_size=n,
+        reason_codes=[PENDING],
+        rule_set_version=PENDING_VERSION,
+        completed_at=dt.datetime.now(dt.UTC),
+    )
 
 
-async def on_verification_completed(event: VerificationCompleted, env: Envelope, uow: UnitOfWork) -> None:
-    existing = await AssessmentRepository(uow.session).get_by_case_month(event.case_id, event.benefit_month)
+async def on_verification_completed(
+    event: VerificationCompleted, env: Envelope, uow: UnitOfWork
+) -> None:
+    existing = await AssessmentRepository(uow.session).get_by_case_month(
+        event.case_id, event.benefit_month
+    )
     if existing is not None:
         if existing["verification_id"] == event.verification_id:
             return  # the same verification again: already assessed and published
         raise PermanentError(
             f"case {event.case_id} was already assessed for {event.benefit_month} from verification "
-            f"{existing['verification_id']}; reassessment from {event.verification_id} is not supported yet")
+            f"{existing['verification_id']}; reassessment from {event.verification_id} is not supported yet"
+        )
     if get_region(event.region_code) is None:
         raise PermanentError(f"unknown region {event.region_code}")
     known_at = dt.datetime.now(dt.UTC)
@@ -102,23 +150,49 @@ async def on_verification_completed(event: VerificationCompleted, env: Envelope,
     else:
         household = _household(event)
         try:
-            result = await run_dibao(uow, region_code=event.region_code, benefit_month=event.benefit_month,
-                                     household=household, known_at=known_at)
+            result = await run_dibao(
+                uow,
+                region_code=event.region_code,
+                benefit_month=event.benefit_month,
+                household=household,
+                known_at=known_at,
+            )
         except RuleViolation as exc:  # no standard in force: park until an operator records one
             raise PermanentError(f"{exc.code}: {exc.detail}") from exc
         row = await store_assessment(
-            uow, result=result, programme=event.programme, region_code=event.region_code,
-            benefit_month=event.benefit_month, household=household, request=_request(event), known_at=known_at,
-            origin="verification", case_id=event.case_id, verification_id=event.verification_id)
+            uow,
+            result=result,
+            programme=event.programme,
+            region_code=event.region_code,
+            benefit_month=event.benefit_month,
+            household=household,
+            request=_request(event),
+            known_at=known_at,
+            origin="verification",
+            case_id=event.case_id,
+            verification_id=event.verification_id,
+        )
         completed = AssessmentCompleted(
-            assessment_id=str(row["id"]), case_id=event.case_id, programme=event.programme,
-            region_code=event.region_code, benefit_month=event.benefit_month, eligible=result.eligible,
-            amount=result.amount, standard=result.standard,
-            per_capita_income=result.per_capita_income if result.per_capita_income is not None else ZERO,
-            household_size=result.household_size, reason_codes=list(result.reason_codes),
-            rule_set_version=result.rule_set_version, completed_at=dt.datetime.now(dt.UTC))
+            assessment_id=str(row["id"]),
+            case_id=event.case_id,
+            programme=event.programme,
+            region_code=event.region_code,
+            benefit_month=event.benefit_month,
+            eligible=result.eligible,
+            amount=result.amount,
+            standard=result.standard,
+            per_capita_income=result.per_capita_income
+            if result.per_capita_income is not None
+            else ZERO,
+            household_size=result.household_size,
+            reason_codes=list(result.reason_codes),
+            rule_set_version=result.rule_set_version,
+            completed_at=dt.datetime.now(dt.UTC),
+        )
     await add_event(uow.session, completed, source=SOURCE)
 
 
 def subscriptions(settings: ServiceSettings) -> dict[str, Subscription]:
-    return {VerificationCompleted.TYPE: Subscription(VerificationCompleted, on_verification_completed)}
+    return {
+        VerificationCompleted.TYPE: Subscription(VerificationCompleted, on_verification_completed)
+    }

@@ -42,16 +42,32 @@ parameter_version = Table(
     Column("source", Text, nullable=False),
     CheckConstraint("valid_to IS NULL OR valid_to >= valid_from", name="validity_order"),
     CheckConstraint("(value_numeric IS NULL) <> (value_json IS NULL)", name="one_value"),
-    CheckConstraint("superseded_at IS NULL OR superseded_at >= recorded_at", name="knowledge_order"),
+    CheckConstraint(
+        "superseded_at IS NULL OR superseded_at >= recorded_at", name="knowledge_order"
+    ),
 )
 # No two current versions of one key in one region may be in force on the same day (needs btree_gist).
-parameter_version.append_constraint(ExcludeConstraint(
-    (parameter_version.c.key, "="), (parameter_version.c.region_code, "="),
-    (func.daterange(parameter_version.c.valid_from, parameter_version.c.valid_to, literal("[]")), "&&"),
-    name="ex_parameter_version_no_overlap", using="gist", where=text("superseded_at IS NULL"),
-))
-Index("ix_parameter_version_lookup", parameter_version.c.key, parameter_version.c.region_code,
-      parameter_version.c.valid_from)
+parameter_version.append_constraint(
+    ExcludeConstraint(
+        (parameter_version.c.key, "="),
+        (parameter_version.c.region_code, "="),
+        (
+            func.daterange(
+                parameter_version.c.valid_from, parameter_version.c.valid_to, literal("[]")
+            ),
+            "&&",
+        ),
+        name="ex_parameter_version_no_overlap",
+        using="gist",
+        where=text("superseded_at IS NULL"),
+    )
+)
+Index(
+    "ix_parameter_version_lookup",
+    parameter_version.c.key,
+    parameter_version.c.region_code,
+    parameter_version.c.valid_from,
+)
 
 assessment = Table(
     "assessment",
@@ -80,6 +96,11 @@ assessment = Table(
     CheckConstraint("eligible OR amount = 0", name="ineligible_pays_nothing"),
 )
 # One case-driven assessment per case and benefit month (the consumer's idempotency backstop).
-Index("uq_assessment_case_month", assessment.c.case_id, assessment.c.benefit_month, unique=True,
-      postgresql_where=assessment.c.case_id.isnot(None))
+Index(
+    "uq_assessment_case_month",
+    assessment.c.case_id,
+    assessment.c.benefit_month,
+    unique=True,
+    postgresql_where=assessment.c.case_id.isnot(None),
+)
 Index("ix_assessment_region_month", assessment.c.region_code, assessment.c.benefit_month)

@@ -19,7 +19,10 @@ pv = parameter_version
 
 def known_at_clause(known_at: dt.datetime) -> Any:
     """Versions the system knew at ``known_at`` (knowledge time)."""
-    return and_(pv.c.recorded_at <= known_at, or_(pv.c.superseded_at.is_(None), pv.c.superseded_at > known_at))
+    return and_(
+        pv.c.recorded_at <= known_at,
+        or_(pv.c.superseded_at.is_(None), pv.c.superseded_at > known_at),
+    )
 
 
 def _uuid(value: str, what: str) -> uuid.UUID:
@@ -35,11 +38,19 @@ class ParameterRepository:
 
     async def lock_series(self, key: str, region_code: str) -> None:
         """Serialise writers of one key+region (the exclusion constraint is the backstop)."""
-        await self.session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:k))"),
-                                   {"k": f"parameter|{key}|{region_code}"})
+        await self.session.execute(
+            text("SELECT pg_advisory_xact_lock(hashtext(:k))"),
+            {"k": f"parameter|{key}|{region_code}"},
+        )
 
-    async def effective(self, *, lineage: list[str], as_of: dt.date, known_at: dt.datetime,
-                        keys: Sequence[str] | None = None) -> Sequence[RowMapping]:
+    async def effective(
+        self,
+        *,
+        lineage: list[str],
+        as_of: dt.date,
+        known_at: dt.datetime,
+        keys: Sequence[str] | None = None,
+    ) -> Sequence[RowMapping]:
         """Per key, the version in force on ``as_of`` as known at ``known_at``, nearest region first."""
         lineage_arr = literal(lineage, ARRAY(String))
         q = (
@@ -59,8 +70,11 @@ class ParameterRepository:
 
     async def current_versions(self, key: str, region_code: str) -> Sequence[RowMapping]:
         """Versions of one key+region the system currently holds true, by valid_from."""
-        q = select(pv).where(pv.c.key == key, pv.c.region_code == region_code,
-                             pv.c.superseded_at.is_(None)).order_by(pv.c.valid_from)
+        q = (
+            select(pv)
+            .where(pv.c.key == key, pv.c.region_code == region_code, pv.c.superseded_at.is_(None))
+            .order_by(pv.c.valid_from)
+        )
         return (await self.session.execute(q)).mappings().all()
 
     async def history(self, key: str, region_code: str | None) -> Sequence[RowMapping]:
@@ -71,11 +85,18 @@ class ParameterRepository:
         return (await self.session.execute(q)).mappings().all()
 
     async def add(self, **values: Any) -> RowMapping:
-        return (await self.session.execute(pv.insert().values(**values).returning(pv))).mappings().one()
+        return (
+            (await self.session.execute(pv.insert().values(**values).returning(pv)))
+            .mappings()
+            .one()
+        )
 
     async def supersede(self, version_id: uuid.UUID) -> None:
         await self.session.execute(
-            update(pv).where(pv.c.id == version_id, pv.c.superseded_at.is_(None)).values(superseded_at=func.now()))
+            update(pv)
+            .where(pv.c.id == version_id, pv.c.superseded_at.is_(None))
+            .values(superseded_at=func.now())
+        )
 
 
 class AssessmentRepository:
@@ -83,17 +104,35 @@ class AssessmentRepository:
         self.session = session
 
     async def add(self, **values: Any) -> RowMapping:
-        return (await self.session.execute(
-            assessment.insert().values(**values).returning(assessment))).mappings().one()
+        return (
+            (await self.session.execute(assessment.insert().values(**values).returning(assessment)))
+            .mappings()
+            .one()
+        )
 
     async def get(self, assessment_id: str) -> RowMapping:
-        row = (await self.session.execute(
-            select(assessment).where(assessment.c.id == _uuid(assessment_id, "assessment")))).mappings().first()
+        row = (
+            (
+                await self.session.execute(
+                    select(assessment).where(assessment.c.id == _uuid(assessment_id, "assessment"))
+                )
+            )
+            .mappings()
+            .first()
+        )
         if row is None:
             raise NotFound(f"No assessment {assessment_id}.")
         return row
 
     async def get_by_case_month(self, case_id: str, benefit_month: str) -> RowMapping | None:
-        return (await self.session.execute(
-            select(assessment).where(assessment.c.case_id == case_id,
-                                     assessment.c.benefit_month == benefit_month))).mappings().first()
+        return (
+            (
+                await self.session.execute(
+                    select(assessment).where(
+                        assessment.c.case_id == case_id, assessment.c.benefit_month == benefit_month
+                    )
+                )
+            )
+            .mappings()
+            .first()
+        )

@@ -42,21 +42,34 @@ def not_future(v: dt.datetime | None) -> dt.datetime | None:
 
 # ------------------------------------------------------------------ parameters
 class SourceIn(_In):
-    basis: Literal["N", "L", "D"] = Field(description="[N] national text, [L] local rule, [D] demonstration")
-    document: str = Field(min_length=2, max_length=300, description="e.g. 吕梁市民政局关于调整城乡低保标准的通知")
-    article: str | None = Field(default=None, max_length=200, description="Article or section, e.g. 第二条")
+    basis: Literal["N", "L", "D"] = Field(
+        description="[N] national text, [L] local rule, [D] demonstration"
+    )
+    document: str = Field(
+        min_length=2, max_length=300, description="e.g. 吕梁市民政局关于调整城乡低保标准的通知"
+    )
+    article: str | None = Field(
+        default=None, max_length=200, description="Article or section, e.g. 第二条"
+    )
 
     def text(self) -> str:
         return f"[{self.basis}] {self.document}" + (f" {self.article}" if self.article else "")
 
 
 class ParameterCreate(_In):
-    key: str = Field(min_length=1, max_length=100, description="A key of the catalogue (GET /v1/parameters/keys)")
-    region_code: str = Field(pattern=r"^\d{6}$", description="Region the value is set for ('000000' = national)")
+    key: str = Field(
+        min_length=1, max_length=100, description="A key of the catalogue (GET /v1/parameters/keys)"
+    )
+    region_code: str = Field(
+        pattern=r"^\d{6}$", description="Region the value is set for ('000000' = national)"
+    )
     value: str | int | dict[str, Any] | list[Any] = Field(
-        description="Numbers as decimal strings (\"850.00\") or integers, never floats; JSON kinds as objects")
+        description='Numbers as decimal strings ("850.00") or integers, never floats; JSON kinds as objects'
+    )
     valid_from: dt.date
-    valid_to: dt.date | None = Field(default=None, description="Last day in force (inclusive); null = open-ended")
+    valid_to: dt.date | None = Field(
+        default=None, description="Last day in force (inclusive); null = open-ended"
+    )
     source: SourceIn
 
     @field_validator("region_code")
@@ -86,11 +99,15 @@ class ParameterRead(BaseModel):
 
 class ParameterCreated(ParameterRead):
     closed_previous: ParameterRead | None = Field(
-        default=None, description="The open-ended previous version, re-recorded closed the day before")
+        default=None,
+        description="The open-ended previous version, re-recorded closed the day before",
+    )
 
 
 class EffectiveParameter(ParameterRead):
-    requested_region: str = Field(description="The region asked for; region_code is the one that supplied it")
+    requested_region: str = Field(
+        description="The region asked for; region_code is the one that supplied it"
+    )
 
 
 class ParameterKeyRead(BaseModel):
@@ -105,7 +122,9 @@ class MemberIn(_In):
     member_id: str | None = Field(default=None, max_length=64)
     relationship: str | None = Field(default=None, max_length=30)
     birth_date: dt.date
-    deceased: bool = Field(default=False, description="Listed but not counted (R-CA-01 household unit)")
+    deceased: bool = Field(
+        default=False, description="Listed but not counted (R-CA-01 household unit)"
+    )
     disability_grade: int | None = Field(default=None, ge=1, le=4)
     serious_illness: bool = False
 
@@ -126,7 +145,9 @@ class VehicleIn(_In):
 class AssetsIn(_In):
     financial_assets: NonNegativeMoney = Decimal("0")
     vehicles: int | list[VehicleIn] = Field(
-        default=0, description="A count of cars of unknown value, or the vehicles with kind and value")
+        default=0,
+        description="A count of cars of unknown value, or the vehicles with kind and value",
+    )
     properties: int = Field(default=0, ge=0, le=100, description="Residential properties")
     non_residential_properties: int = Field(default=0, ge=0, le=100)
 
@@ -143,12 +164,17 @@ class AssetsIn(_In):
 class AssessmentCreate(_In):
     programme: Programme
     region_code: str = Field(pattern=r"^\d{6}$", description="Region of registered residence")
-    benefit_month: str = Field(pattern=YM, description="YYYY-MM; parameters apply as of its first day")
+    benefit_month: str = Field(
+        pattern=YM, description="YYYY-MM; parameters apply as of its first day"
+    )
     members: list[MemberIn] = Field(min_length=1, max_length=30)
-    verified_monthly_income: NonNegativeMoney = Field(description="Verified countable household income per month")
+    verified_monthly_income: NonNegativeMoney = Field(
+        description="Verified countable household income per month"
+    )
     assets: AssetsIn = Field(default_factory=AssetsIn)
     known_at: dt.datetime | None = Field(
-        default=None, description="Assess with the parameters known at this moment (default: now)")
+        default=None, description="Assess with the parameters known at this moment (default: now)"
+    )
 
     @field_validator("region_code")
     @classmethod

@@ -34,15 +34,23 @@ async def _case(uow: UnitOfWork, case_id: str) -> RowMapping:
         raise PermanentError(f"event for unknown case {case_id}") from exc
 
 
-async def on_verification_completed(event: VerificationCompleted, env: Envelope, uow: UnitOfWork) -> None:
+async def on_verification_completed(
+    event: VerificationCompleted, env: Envelope, uow: UnitOfWork
+) -> None:
     row = await _case(uow, event.case_id)
-    await IntakeRepository(uow.session).update_case(row["id"], row["version"], verification={
-        "verification_id": event.verification_id,
-        "verified_monthly_income": str(event.verified_monthly_income),
-        "financial_assets": str(event.financial_assets), "vehicles": event.vehicles,
-        "properties": event.properties, "discrepancies": [d.model_dump() for d in event.discrepancies],
-        "evidence_count": event.evidence_count,
-    })
+    await IntakeRepository(uow.session).update_case(
+        row["id"],
+        row["version"],
+        verification={
+            "verification_id": event.verification_id,
+            "verified_monthly_income": str(event.verified_monthly_income),
+            "financial_assets": str(event.financial_assets),
+            "vehicles": event.vehicles,
+            "properties": event.properties,
+            "discrepancies": [d.model_dump() for d in event.discrepancies],
+            "evidence_count": event.evidence_count,
+        },
+    )
 
 
 async def on_verification_failed(event: VerificationFailed, env: Envelope, uow: UnitOfWork) -> None:
@@ -51,12 +59,18 @@ async def on_verification_failed(event: VerificationFailed, env: Envelope, uow: 
     if CaseStatus.VERIFICATION_FAILED not in TRANSITIONS[CaseStatus(row["status"])]:
         return  # a later decision already superseded it
     await repo.update_case(row["id"], row["version"], status=CaseStatus.VERIFICATION_FAILED.value)
-    await repo.add_history(case_id=row["id"], from_status=row["status"],
-                           to_status=CaseStatus.VERIFICATION_FAILED.value, actor=SYSTEM,
-                           note="; ".join(event.reasons))
+    await repo.add_history(
+        case_id=row["id"],
+        from_status=row["status"],
+        to_status=CaseStatus.VERIFICATION_FAILED.value,
+        actor=SYSTEM,
+        note="; ".join(event.reasons),
+    )
 
 
-async def on_assessment_completed(event: AssessmentCompleted, env: Envelope, uow: UnitOfWork) -> None:
+async def on_assessment_completed(
+    event: AssessmentCompleted, env: Envelope, uow: UnitOfWork
+) -> None:
     if event.case_id is None:
         return  # a what-if assessment not tied to a case
     repo = IntakeRepository(uow.session)
@@ -64,19 +78,42 @@ async def on_assessment_completed(event: AssessmentCompleted, env: Envelope, uow
     if CaseStatus.ASSESSED not in TRANSITIONS[CaseStatus(row["status"])]:
         return
     proposal = {
-        "assessment_id": event.assessment_id, "eligible": event.eligible, "amount": str(event.amount),
-        "standard": str(event.standard), "per_capita_income": str(event.per_capita_income),
-        "reason_codes": event.reason_codes, "benefit_month": event.benefit_month,
+        "assessment_id": event.assessment_id,
+        "eligible": event.eligible,
+        "amount": str(event.amount),
+        "standard": str(event.standard),
+        "per_capita_income": str(event.per_capita_income),
+        "reason_codes": event.reason_codes,
+        "benefit_month": event.benefit_month,
         "rule_set_version": event.rule_set_version,
     }
-    await repo.update_case(row["id"], row["version"], status=CaseStatus.ASSESSED.value,
-                           assessment_id=event.assessment_id, proposal=proposal)
-    await repo.add_history(case_id=row["id"], from_status=row["status"], to_status=CaseStatus.ASSESSED.value,
-                           actor=SYSTEM, note=f"proposal: eligible={event.eligible} amount={event.amount}")
-    await add_event(uow.session, CaseAssessed(
-        case_id=event.case_id, application_id=str(row["application_id"]), programme=row["programme"],
-        region_code=row["region_code"], assessment_id=event.assessment_id, eligible=event.eligible,
-        proposed_amount=event.amount), source=SOURCE)
+    await repo.update_case(
+        row["id"],
+        row["version"],
+        status=CaseStatus.ASSESSED.value,
+        assessment_id=event.assessment_id,
+        proposal=proposal,
+    )
+    await repo.add_history(
+        case_id=row["id"],
+        from_status=row["status"],
+        to_status=CaseStatus.ASSESSED.value,
+        actor=SYSTEM,
+        note=f"proposal: eligible={event.eligible} amount={event.amount}",
+    )
+    await add_event(
+        uow.session,
+        CaseAssessed(
+            case_id=event.case_id,
+            application_id=str(row["application_id"]),
+            programme=row["programme"],
+            region_code=row["region_code"],
+            assessment_id=event.assessment_id,
+            eligible=event.eligible,
+            proposed_amount=event.amount,
+        ),
+        source=SOURCE,
+    )
 
 
 async def on_payment_settled(event: PaymentSettled, env: Envelope, uow: UnitOfWork) -> None:
@@ -85,12 +122,25 @@ async def on_payment_settled(event: PaymentSettled, env: Envelope, uow: UnitOfWo
     if row["status"] != CaseStatus.APPROVED.value:
         return  # already enrolled: later payments change nothing here
     await repo.update_case(row["id"], row["version"], status=CaseStatus.ENROLLED.value)
-    await repo.add_history(case_id=row["id"], from_status=row["status"], to_status=CaseStatus.ENROLLED.value,
-                           actor=SYSTEM, note=f"first payment settled for {event.month}")
-    await add_event(uow.session, CaseEnrolled(
-        case_id=event.case_id, application_id=str(row["application_id"]), programme=row["programme"],
-        region_code=row["region_code"], first_payment_month=event.month,
-        enrolled_at=dt.datetime.now(dt.UTC)), source=SOURCE)
+    await repo.add_history(
+        case_id=row["id"],
+        from_status=row["status"],
+        to_status=CaseStatus.ENROLLED.value,
+        actor=SYSTEM,
+        note=f"first payment settled for {event.month}",
+    )
+    await add_event(
+        uow.session,
+        CaseEnrolled(
+            case_id=event.case_id,
+            application_id=str(row["application_id"]),
+            programme=row["programme"],
+            region_code=row["region_code"],
+            first_payment_month=event.month,
+            enrolled_at=dt.datetime.now(dt.UTC),
+        ),
+        source=SOURCE,
+    )
 
 
 def subscriptions(settings: ServiceSettings) -> dict[str, Subscription]:

@@ -33,14 +33,37 @@ class IntakeRepository:
     async def add_case(self, **values: Any) -> None:
         await self.session.execute(case.insert().values(**values))
 
-    async def add_history(self, *, case_id: uuid.UUID, from_status: str | None, to_status: str,
-                          actor: str, note: str | None = None) -> None:
-        await self.session.execute(case_status_history.insert().values(
-            case_id=case_id, from_status=from_status, to_status=to_status, actor=actor, note=note))
+    async def add_history(
+        self,
+        *,
+        case_id: uuid.UUID,
+        from_status: str | None,
+        to_status: str,
+        actor: str,
+        note: str | None = None,
+    ) -> None:
+        await self.session.execute(
+            case_status_history.insert().values(
+                case_id=case_id,
+                from_status=from_status,
+                to_status=to_status,
+                actor=actor,
+                note=note,
+            )
+        )
 
     async def get_application(self, application_id: str) -> RowMapping:
-        row = (await self.session.execute(
-            select(application).where(application.c.id == _uuid(application_id, "application")))).mappings().first()
+        row = (
+            (
+                await self.session.execute(
+                    select(application).where(
+                        application.c.id == _uuid(application_id, "application")
+                    )
+                )
+            )
+            .mappings()
+            .first()
+        )
         if row is None:
             raise NotFound(f"No application {application_id}.")
         return row
@@ -56,7 +79,8 @@ class IntakeRepository:
 
     async def update_case(self, case_id: uuid.UUID, expected_version: int, **values: Any) -> None:
         res = await self.session.execute(
-            update(case).where(case.c.id == case_id, case.c.version == expected_version)
+            update(case)
+            .where(case.c.id == case_id, case.c.version == expected_version)
             .values(version=expected_version + 1, updated_at=func.now(), **values)
         )
         if res.rowcount != 1:  # type: ignore[attr-defined]
@@ -65,24 +89,56 @@ class IntakeRepository:
             raise Conflict("The case changed meanwhile; reload and retry.", code="stale_case")
 
     async def list_cases_of_application(self, application_id: uuid.UUID) -> Sequence[RowMapping]:
-        return (await self.session.execute(
-            select(case.c.id, case.c.programme, case.c.status).where(case.c.application_id == application_id)
-            .order_by(case.c.programme))).mappings().all()
+        return (
+            (
+                await self.session.execute(
+                    select(case.c.id, case.c.programme, case.c.status)
+                    .where(case.c.application_id == application_id)
+                    .order_by(case.c.programme)
+                )
+            )
+            .mappings()
+            .all()
+        )
 
     async def list_members(self, application_id: uuid.UUID) -> Sequence[RowMapping]:
-        return (await self.session.execute(
-            select(household_member).where(household_member.c.application_id == application_id)
-            .order_by(household_member.c.position))).mappings().all()
+        return (
+            (
+                await self.session.execute(
+                    select(household_member)
+                    .where(household_member.c.application_id == application_id)
+                    .order_by(household_member.c.position)
+                )
+            )
+            .mappings()
+            .all()
+        )
 
     async def list_history(self, case_id: uuid.UUID) -> Sequence[RowMapping]:
-        return (await self.session.execute(
-            select(case_status_history).where(case_status_history.c.case_id == case_id)
-            .order_by(case_status_history.c.id))).mappings().all()
+        return (
+            (
+                await self.session.execute(
+                    select(case_status_history)
+                    .where(case_status_history.c.case_id == case_id)
+                    .order_by(case_status_history.c.id)
+                )
+            )
+            .mappings()
+            .all()
+        )
 
-    async def list_cases(self, *, region_code: str | None, status: str | None, limit: int,
-                         offset: int) -> Sequence[RowMapping]:
-        q = select(case.c.id, case.c.application_id, case.c.programme, case.c.region_code, case.c.status,
-                   case.c.monthly_amount, case.c.updated_at).order_by(case.c.created_at.desc(), case.c.id)
+    async def list_cases(
+        self, *, region_code: str | None, status: str | None, limit: int, offset: int
+    ) -> Sequence[RowMapping]:
+        q = select(
+            case.c.id,
+            case.c.application_id,
+            case.c.programme,
+            case.c.region_code,
+            case.c.status,
+            case.c.monthly_amount,
+            case.c.updated_at,
+        ).order_by(case.c.created_at.desc(), case.c.id)
         if region_code:
             q = q.where(case.c.region_code == region_code)
         if status:

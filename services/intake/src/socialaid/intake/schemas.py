@@ -14,7 +14,9 @@ from socialaid.core.money import Money, NonNegativeMoney
 from socialaid.core.regions import get_region
 
 Channel = Literal["window", "hotline", "online", "community_worker", "school", "hospital", "police"]
-Relationship = Literal["applicant", "spouse", "child", "parent", "grandparent", "grandchild", "sibling", "other"]
+Relationship = Literal[
+    "applicant", "spouse", "child", "parent", "grandparent", "grandchild", "sibling", "other"
+]
 LabourCapacity = Literal["full", "partial", "none"]
 YM = r"^\d{4}-(0[1-9]|1[0-2])$"
 
@@ -25,7 +27,9 @@ class _In(BaseModel):
 
 class MemberIn(_In):
     name: str = Field(min_length=1, max_length=100)
-    id_number: str = Field(description="18-character citizen ID number; the GB 11643 check digit is verified")
+    id_number: str = Field(
+        description="18-character citizen ID number; the GB 11643 check digit is verified"
+    )
     relationship: Relationship
     birth_date: dt.date
     disability_grade: int | None = Field(default=None, ge=1, le=4)
@@ -50,9 +54,13 @@ class MemberIn(_In):
 
 
 class ConsentIn(_In):
-    signed: bool = Field(description="The household signed the authorisation for economic verification (R-IN-05)")
+    signed: bool = Field(
+        description="The household signed the authorisation for economic verification (R-IN-05)"
+    )
     signed_on: dt.date | None = None
-    scope: list[str] = Field(default_factory=lambda: ["registration", "income", "real_estate", "vehicles", "deposits"])
+    scope: list[str] = Field(
+        default_factory=lambda: ["registration", "income", "real_estate", "vehicles", "deposits"]
+    )
 
 
 class AssetsIn(_In):
@@ -68,9 +76,13 @@ class PayeeIn(_In):
 
 
 class ApplicationCreate(_In):
-    region_code: str = Field(pattern=r"^\d{6}$", description="County-level division of registered residence")
+    region_code: str = Field(
+        pattern=r"^\d{6}$", description="County-level division of registered residence"
+    )
     channel: Channel = "window"
-    received_by: str = Field(default="window", max_length=100, description="Who received it first (R-IN-03)")
+    received_by: str = Field(
+        default="window", max_length=100, description="Who received it first (R-IN-03)"
+    )
     programmes: list[Programme] = Field(min_length=1, max_length=8)
     members: list[MemberIn] = Field(min_length=1, max_length=30)
     consent: ConsentIn
@@ -97,7 +109,9 @@ class ApplicationCreate(_In):
     @model_validator(mode="after")
     def _roster(self) -> ApplicationCreate:
         if not self.consent.signed:
-            raise ValueError("the household must sign the verification consent before applying (R-IN-05)")
+            raise ValueError(
+                "the household must sign the verification consent before applying (R-IN-05)"
+            )
         ids = [m.id_number for m in self.members]
         if len(set(ids)) != len(ids):
             raise ValueError("the same ID number appears twice in the household")

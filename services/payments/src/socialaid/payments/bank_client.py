@@ -48,9 +48,14 @@ class Transfer:
     remark: str
 
     def to_json(self) -> dict[str, Any]:
-        return {"instruction_id": self.instruction_id, "account_number": self.account_number,
-                "account_name": self.account_name, "amount": str(self.amount), "currency": "CNY",
-                "remark": self.remark}
+        return {
+            "instruction_id": self.instruction_id,
+            "account_number": self.account_number,
+            "account_name": self.account_name,
+            "amount": str(self.amount),
+            "currency": "CNY",
+            "remark": self.remark,
+        }
 
 
 class BankClient:
@@ -70,11 +75,19 @@ class BankClient:
         return resp
 
     async def submit_batch(self, batch_id: str, transfers: list[Transfer]) -> list[BankResult]:
-        resp = await self._call("POST", "/bank/v1/batches", json={
-            "batch_id": batch_id, "payer_account": self.payer_account,
-            "instructions": [t.to_json() for t in transfers]})
+        resp = await self._call(
+            "POST",
+            "/bank/v1/batches",
+            json={
+                "batch_id": batch_id,
+                "payer_account": self.payer_account,
+                "instructions": [t.to_json() for t in transfers],
+            },
+        )
         if resp.status_code != 200:
-            raise BankRejected(f"The bank refused batch {batch_id}: {resp.status_code} {resp.text[:500]}")
+            raise BankRejected(
+                f"The bank refused batch {batch_id}: {resp.status_code} {resp.text[:500]}"
+            )
         try:
             return [BankResult.model_validate(r) for r in resp.json()["results"]]
         except (ValueError, KeyError, TypeError, ValidationError) as exc:

@@ -47,18 +47,30 @@ entitlement = Table(
     CheckConstraint("monthly_amount >= 0", name="amount_not_negative"),
     CheckConstraint("status IN ('active', 'stopped')", name="status"),
     CheckConstraint(f"start_month ~ '{_MONTH}'", name="start_month_format"),
-    CheckConstraint(f"end_month IS NULL OR (end_month ~ '{_MONTH}' AND end_month >= start_month)",
-                    name="end_month_format"),
+    CheckConstraint(
+        f"end_month IS NULL OR (end_month ~ '{_MONTH}' AND end_month >= start_month)",
+        name="end_month_format",
+    ),
 )
-Index("ix_entitlement_region_programme", entitlement.c.region_code, entitlement.c.programme,
-      entitlement.c.status)
+Index(
+    "ix_entitlement_region_programme",
+    entitlement.c.region_code,
+    entitlement.c.programme,
+    entitlement.c.status,
+)
 
 # Every change to an entitlement after it was created (a later approval with another amount, a stop).
 entitlement_change = Table(
     "entitlement_change",
     metadata,
     Column("id", BigInteger, primary_key=True, autoincrement=True),
-    Column("entitlement_id", UUID(as_uuid=True), ForeignKey("entitlement.id"), nullable=False, index=True),
+    Column(
+        "entitlement_id",
+        UUID(as_uuid=True),
+        ForeignKey("entitlement.id"),
+        nullable=False,
+        index=True,
+    ),
     Column("from_version", Integer, nullable=False),
     Column("old_amount", Numeric(14, 2), nullable=False),
     Column("new_amount", Numeric(14, 2), nullable=False),
@@ -99,7 +111,9 @@ payroll = Table(
     CheckConstraint("control_total >= 0 AND control_count >= 0", name="control_not_negative"),
     CheckConstraint(f"month ~ '{_MONTH}'", name="month_format"),
 )
-Index("ix_payroll_open", payroll.c.next_attempt_at, postgresql_where=payroll.c.status != "completed")
+Index(
+    "ix_payroll_open", payroll.c.next_attempt_at, postgresql_where=payroll.c.status != "completed"
+)
 
 # One transfer instruction per case, programme and month: the unique key forbids paying twice.
 payment_instruction = Table(
@@ -127,18 +141,28 @@ payment_instruction = Table(
     UniqueConstraint("case_id", "programme", "month"),
     CheckConstraint("amount > 0", name="amount_positive"),
     CheckConstraint("status IN ('pending', 'settled', 'failed')", name="status"),
-    CheckConstraint("status <> 'settled' OR bank_reference IS NOT NULL", name="settled_has_reference"),
+    CheckConstraint(
+        "status <> 'settled' OR bank_reference IS NOT NULL", name="settled_has_reference"
+    ),
 )
-Index("ix_payment_instruction_pending", payment_instruction.c.payroll_id,
-      postgresql_where=payment_instruction.c.status == "pending")
+Index(
+    "ix_payment_instruction_pending",
+    payment_instruction.c.payroll_id,
+    postgresql_where=payment_instruction.c.status == "pending",
+)
 
 # The fund ledger (资金台账): one disbursement entry per settled payment, never two.
 ledger_entry = Table(
     "ledger_entry",
     metadata,
     Column("id", BigInteger, primary_key=True, autoincrement=True),
-    Column("payment_id", UUID(as_uuid=True), ForeignKey("payment_instruction.id"), nullable=False,
-           unique=True),
+    Column(
+        "payment_id",
+        UUID(as_uuid=True),
+        ForeignKey("payment_instruction.id"),
+        nullable=False,
+        unique=True,
+    ),
     Column("programme", String(30), nullable=False),
     Column("region_code", String(12), nullable=False),
     Column("month", String(7), nullable=False),

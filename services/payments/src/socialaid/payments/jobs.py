@@ -20,29 +20,44 @@ log = logging.getLogger("socialaid.payments.jobs")
 
 
 def bank_client(settings: Settings) -> BankClient:
-    return BankClient(settings.bank_url, timeout=settings.bank_timeout_seconds,
-                      payer_account=settings.payer_account)
+    return BankClient(
+        settings.bank_url,
+        timeout=settings.bank_timeout_seconds,
+        payer_account=settings.payer_account,
+    )
 
 
-async def disburse_due_payrolls(*, db: Database, bank: BankClient, settings: Settings,
-                                limit: int = 20) -> dict[str, Any]:
+async def disburse_due_payrolls(
+    *, db: Database, bank: BankClient, settings: Settings, limit: int = 20
+) -> dict[str, Any]:
     """One pass: send every open payroll whose next attempt is due; back off those the bank refused."""
     async with db.uow() as uow:
-        due = await PaymentsRepository(uow.session).due_payrolls(now=dt.datetime.now(dt.UTC), limit=limit)
+        due = await PaymentsRepository(uow.session).due_payrolls(
+            now=dt.datetime.now(dt.UTC), limit=limit
+        )
     done: dict[str, Any] = {}
     for payroll_id in due:
         try:
-            summary = await send_payroll(db=db, bank=bank, payroll_id=str(payroll_id),
-                                         batch_size=settings.bank_batch_size)
+            summary = await send_payroll(
+                db=db, bank=bank, payroll_id=str(payroll_id), batch_size=settings.bank_batch_size
+            )
             done[str(payroll_id)] = summary["status"]
         except Unavailable as exc:  # bank down, slow or refusing: nothing recorded, try again later
             async with db.uow() as uow:
                 at = await record_send_failure(
-                    uow, payroll_id=str(payroll_id), error=exc.detail,
+                    uow,
+                    payroll_id=str(payroll_id),
+                    error=exc.detail,
                     backoff_base=settings.disbursement_backoff_base_seconds,
-                    backoff_max=settings.disbursement_backoff_max_seconds)
+                    backoff_max=settings.disbursement_backoff_max_seconds,
+                )
                 await uow.commit()
-            log.warning("payroll %s not sent (%s); next attempt at %s", payroll_id, exc.detail, at.isoformat())
+            log.warning(
+                "payroll %s not sent (%s); next attempt at %s",
+                payroll_id,
+                exc.detail,
+                at.isoformat(),
+            )
             done[str(payroll_id)] = "retry"
     return done
 

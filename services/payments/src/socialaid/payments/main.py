@@ -14,7 +14,7 @@ SPEC = ServiceSpec(
     name="payments",
     title="Payments (资金发放)",
     description="Entitlement schedules, monthly payrolls with control totals, bank instructions and the "
-                "fund ledger (R-PA-01, R-PA-03, R-PA-04).",
+    "fund ledger (R-PA-01, R-PA-03, R-PA-04).",
     settings_factory=Settings,
     routers=[payrolls.router, payments.router, entitlements.router, funds.router],
     alembic_ini=Path(__file__).resolve().parents[3] / "alembic.ini",

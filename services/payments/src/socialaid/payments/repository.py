@@ -38,21 +38,32 @@ class PaymentsRepository:
     # ------------------------------------------------------------ entitlements
     async def add_entitlement(self, **values: Any) -> bool:
         """Insert unless the case already has an entitlement for the programme."""
-        stmt = insert(entitlement).values(**values).on_conflict_do_nothing(
-            index_elements=["case_id", "programme"]).returning(entitlement.c.id)
+        stmt = (
+            insert(entitlement)
+            .values(**values)
+            .on_conflict_do_nothing(index_elements=["case_id", "programme"])
+            .returning(entitlement.c.id)
+        )
         return (await self.session.execute(stmt)).first() is not None
 
-    async def get_entitlement_of_case(self, case_id: str, programme: str, *,
-                                      for_update: bool = False) -> RowMapping | None:
-        q = select(entitlement).where(entitlement.c.case_id == case_id, entitlement.c.programme == programme)
+    async def get_entitlement_of_case(
+        self, case_id: str, programme: str, *, for_update: bool = False
+    ) -> RowMapping | None:
+        q = select(entitlement).where(
+            entitlement.c.case_id == case_id, entitlement.c.programme == programme
+        )
         if for_update:
             q = q.with_for_update()
         return (await self.session.execute(q)).mappings().first()
 
-    async def update_entitlement(self, entitlement_id: uuid.UUID, expected_version: int, **values: Any) -> None:
+    async def update_entitlement(
+        self, entitlement_id: uuid.UUID, expected_version: int, **values: Any
+    ) -> None:
         res = await self.session.execute(
-            update(entitlement).where(entitlement.c.id == entitlement_id, entitlement.c.version == expected_version)
-            .values(version=expected_version + 1, updated_at=func.now(), **values))
+            update(entitlement)
+            .where(entitlement.c.id == entitlement_id, entitlement.c.version == expected_version)
+            .values(version=expected_version + 1, updated_at=func.now(), **values)
+        )
         if res.rowcount != 1:  # type: ignore[attr-defined]
             raise Conflict("The entitlement changed meanwhile; retry.", code="stale_entitlement")
 
@@ -66,31 +77,54 @@ class PaymentsRepository:
         return (await self.session.execute(q)).mappings().all()
 
     async def list_entitlement_changes(self, entitlement_id: uuid.UUID) -> Sequence[RowMapping]:
-        return (await self.session.execute(
-            select(entitlement_change).where(entitlement_change.c.entitlement_id == entitlement_id)
-            .order_by(entitlement_change.c.id))).mappings().all()
+        return (
+            (
+                await self.session.execute(
+                    select(entitlement_change)
+                    .where(entitlement_change.c.entitlement_id == entitlement_id)
+                    .order_by(entitlement_change.c.id)
+                )
+            )
+            .mappings()
+            .all()
+        )
 
-    async def payable_entitlements(self, *, regions: Sequence[str], programme: str,
-                                   month: str) -> Sequence[RowMapping]:
+    async def payable_entitlements(
+        self, *, regions: Sequence[str], programme: str, month: str
+    ) -> Sequence[RowMapping]:
         """Active entitlements of the regions whose schedule covers ``month`` (R-PA-03)."""
-        return (await self.session.execute(
-            select(entitlement).where(
-                entitlement.c.region_code.in_(regions),
-                entitlement.c.programme == programme,
-                entitlement.c.status == "active",
-                entitlement.c.monthly_amount > 0,
-                entitlement.c.start_month <= month,
-                or_(entitlement.c.end_month.is_(None), entitlement.c.end_month >= month),
-            ).order_by(entitlement.c.region_code, entitlement.c.case_id)
-        )).mappings().all()
+        return (
+            (
+                await self.session.execute(
+                    select(entitlement)
+                    .where(
+                        entitlement.c.region_code.in_(regions),
+                        entitlement.c.programme == programme,
+                        entitlement.c.status == "active",
+                        entitlement.c.monthly_amount > 0,
+                        entitlement.c.start_month <= month,
+                        or_(entitlement.c.end_month.is_(None), entitlement.c.end_month >= month),
+                    )
+                    .order_by(entitlement.c.region_code, entitlement.c.case_id)
+                )
+            )
+            .mappings()
+            .all()
+        )
 
     # ------------------------------------------------------------ payrolls
     async def add_payroll(self, **values: Any) -> bool:
-        stmt = insert(payroll).values(**values).on_conflict_do_nothing(
-            index_elements=["region_code", "programme", "month"]).returning(payroll.c.id)
+        stmt = (
+            insert(payroll)
+            .values(**values)
+            .on_conflict_do_nothing(index_elements=["region_code", "programme", "month"])
+            .returning(payroll.c.id)
+        )
         return (await self.session.execute(stmt)).first() is not None
 
-    async def get_payroll(self, payroll_id: str | uuid.UUID, *, for_update: bool = False) -> RowMapping:
+    async def get_payroll(
+        self, payroll_id: str | uuid.UUID, *, for_update: bool = False
+    ) -> RowMapping:
         q = select(payroll).where(payroll.c.id == parse_uuid(payroll_id, "payroll"))
         if for_update:
             q = q.with_for_update()
@@ -99,13 +133,26 @@ class PaymentsRepository:
             raise NotFound(f"No payroll {payroll_id}.")
         return row
 
-    async def get_payroll_of(self, *, region_code: str, programme: str, month: str) -> RowMapping | None:
-        return (await self.session.execute(select(payroll).where(
-            payroll.c.region_code == region_code, payroll.c.programme == programme,
-            payroll.c.month == month))).mappings().first()
+    async def get_payroll_of(
+        self, *, region_code: str, programme: str, month: str
+    ) -> RowMapping | None:
+        return (
+            (
+                await self.session.execute(
+                    select(payroll).where(
+                        payroll.c.region_code == region_code,
+                        payroll.c.programme == programme,
+                        payroll.c.month == month,
+                    )
+                )
+            )
+            .mappings()
+            .first()
+        )
 
-    async def update_payroll(self, payroll_id: uuid.UUID, expected_version: int | None = None,
-                             **values: Any) -> bool:
+    async def update_payroll(
+        self, payroll_id: uuid.UUID, expected_version: int | None = None, **values: Any
+    ) -> bool:
         q = update(payroll).where(payroll.c.id == payroll_id)
         if expected_version is not None:
             q = q.where(payroll.c.version == expected_version)
@@ -114,15 +161,27 @@ class PaymentsRepository:
 
     async def mark_submitted(self, payroll_id: uuid.UUID, at: dt.datetime) -> None:
         await self.session.execute(
-            update(payroll).where(payroll.c.id == payroll_id, payroll.c.status == "locked")
-            .values(status="submitted", submitted_at=at, version=payroll.c.version + 1))
+            update(payroll)
+            .where(payroll.c.id == payroll_id, payroll.c.status == "locked")
+            .values(status="submitted", submitted_at=at, version=payroll.c.version + 1)
+        )
 
     async def due_payrolls(self, *, now: dt.datetime, limit: int) -> Sequence[uuid.UUID]:
-        return (await self.session.execute(
-            select(payroll.c.id).where(
-                payroll.c.status != "completed",
-                or_(payroll.c.next_attempt_at.is_(None), payroll.c.next_attempt_at <= now),
-            ).order_by(payroll.c.locked_at).limit(limit))).scalars().all()
+        return (
+            (
+                await self.session.execute(
+                    select(payroll.c.id)
+                    .where(
+                        payroll.c.status != "completed",
+                        or_(payroll.c.next_attempt_at.is_(None), payroll.c.next_attempt_at <= now),
+                    )
+                    .order_by(payroll.c.locked_at)
+                    .limit(limit)
+                )
+            )
+            .scalars()
+            .all()
+        )
 
     # ------------------------------------------------------------ instructions
     async def add_instructions(self, rows: list[dict[str, Any]]) -> set[str]:
@@ -132,57 +191,110 @@ class PaymentsRepository:
         """
         if not rows:
             return set()
-        stmt = insert(payment_instruction).values(rows).on_conflict_do_nothing(
-            index_elements=["case_id", "programme", "month"]).returning(payment_instruction.c.case_id)
+        stmt = (
+            insert(payment_instruction)
+            .values(rows)
+            .on_conflict_do_nothing(index_elements=["case_id", "programme", "month"])
+            .returning(payment_instruction.c.case_id)
+        )
         return set((await self.session.execute(stmt)).scalars().all())
 
-    async def instructions_of_cases(self, *, case_ids: Sequence[str], programme: str,
-                                    month: str) -> Sequence[RowMapping]:
-        return (await self.session.execute(select(
-            payment_instruction.c.case_id, payment_instruction.c.payroll_id, payment_instruction.c.id,
-        ).where(payment_instruction.c.case_id.in_(case_ids), payment_instruction.c.programme == programme,
-                payment_instruction.c.month == month))).mappings().all()
+    async def instructions_of_cases(
+        self, *, case_ids: Sequence[str], programme: str, month: str
+    ) -> Sequence[RowMapping]:
+        return (
+            (
+                await self.session.execute(
+                    select(
+                        payment_instruction.c.case_id,
+                        payment_instruction.c.payroll_id,
+                        payment_instruction.c.id,
+                    ).where(
+                        payment_instruction.c.case_id.in_(case_ids),
+                        payment_instruction.c.programme == programme,
+                        payment_instruction.c.month == month,
+                    )
+                )
+            )
+            .mappings()
+            .all()
+        )
 
-    async def list_instructions(self, payroll_id: uuid.UUID, *, status: str | None = None,
-                                limit: int | None = None, offset: int = 0) -> Sequence[RowMapping]:
+    async def list_instructions(
+        self,
+        payroll_id: uuid.UUID,
+        *,
+        status: str | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> Sequence[RowMapping]:
         q = select(payment_instruction).where(payment_instruction.c.payroll_id == payroll_id)
         if status is not None:
             q = q.where(payment_instruction.c.status == status)
-        q = q.order_by(payment_instruction.c.region_code, payment_instruction.c.case_id).offset(offset)
+        q = q.order_by(payment_instruction.c.region_code, payment_instruction.c.case_id).offset(
+            offset
+        )
         if limit is not None:
             q = q.limit(limit)
         return (await self.session.execute(q)).mappings().all()
 
     async def get_instruction(self, payment_id: str | uuid.UUID) -> RowMapping:
-        row = (await self.session.execute(select(payment_instruction).where(
-            payment_instruction.c.id == parse_uuid(payment_id, "payment")))).mappings().first()
+        row = (
+            (
+                await self.session.execute(
+                    select(payment_instruction).where(
+                        payment_instruction.c.id == parse_uuid(payment_id, "payment")
+                    )
+                )
+            )
+            .mappings()
+            .first()
+        )
         if row is None:
             raise NotFound(f"No payment {payment_id}.")
         return row
 
-    async def resolve_instruction(self, payment_id: uuid.UUID, expected_version: int, **values: Any) -> bool:
+    async def resolve_instruction(
+        self, payment_id: uuid.UUID, expected_version: int, **values: Any
+    ) -> bool:
         """Record the bank's answer once: only a still-pending row at the expected version changes."""
         res = await self.session.execute(
-            update(payment_instruction).where(
+            update(payment_instruction)
+            .where(
                 payment_instruction.c.id == payment_id,
                 payment_instruction.c.version == expected_version,
                 payment_instruction.c.status == "pending",
-            ).values(version=expected_version + 1, attempts=payment_instruction.c.attempts + 1,
-                     resolved_at=func.now(), **values))
+            )
+            .values(
+                version=expected_version + 1,
+                attempts=payment_instruction.c.attempts + 1,
+                resolved_at=func.now(),
+                **values,
+            )
+        )
         return res.rowcount == 1  # type: ignore[attr-defined,no-any-return]
 
     async def instruction_amounts(self, payroll_id: uuid.UUID) -> Sequence[tuple[str, Decimal]]:
-        rows = (await self.session.execute(select(payment_instruction.c.status, payment_instruction.c.amount)
-                .where(payment_instruction.c.payroll_id == payroll_id))).all()
+        rows = (
+            await self.session.execute(
+                select(payment_instruction.c.status, payment_instruction.c.amount).where(
+                    payment_instruction.c.payroll_id == payroll_id
+                )
+            )
+        ).all()
         return [(r[0], r[1]) for r in rows]
 
     # ------------------------------------------------------------ fund ledger
     async def add_ledger_entry(self, **values: Any) -> None:
-        await self.session.execute(insert(ledger_entry).values(**values).on_conflict_do_nothing(
-            index_elements=["payment_id"]))
+        await self.session.execute(
+            insert(ledger_entry)
+            .values(**values)
+            .on_conflict_do_nothing(index_elements=["payment_id"])
+        )
 
-    async def ledger_summary(self, *, programme: str | None, regions: Sequence[str] | None,
-                             month: str | None) -> RowMapping:
+    async def ledger_summary(
+        self, *, programme: str | None, regions: Sequence[str] | None, month: str | None
+    ) -> RowMapping:
         conds = [ledger_entry.c.kind == "disbursement"]
         if programme is not None:
             conds.append(ledger_entry.c.programme == programme)
@@ -190,8 +302,17 @@ class PaymentsRepository:
             conds.append(ledger_entry.c.region_code.in_(regions))
         if month is not None:
             conds.append(ledger_entry.c.month == month)
-        return (await self.session.execute(select(
-            func.count().label("entries"),
-            func.coalesce(func.sum(ledger_entry.c.amount), Decimal("0.00")).label("total"),
-        ).where(and_(*conds)))).mappings().one()
-
+        return (
+            (
+                await self.session.execute(
+                    select(
+                        func.count().label("entries"),
+                        func.coalesce(func.sum(ledger_entry.c.amount), Decimal("0.00")).label(
+                            "total"
+                        ),
+                    ).where(and_(*conds))
+                )
+            )
+            .mappings()
+            .one()
+        )

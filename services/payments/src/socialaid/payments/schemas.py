@@ -20,7 +20,9 @@ class _In(BaseModel):
 
 
 class PayrollCreate(_In):
-    region_code: str = Field(pattern=r"^\d{6}$", description="County (its cases) or city (all its counties)")
+    region_code: str = Field(
+        pattern=r"^\d{6}$", description="County (its cases) or city (all its counties)"
+    )
     programme: Programme = "dibao"
     month: str = Field(pattern=YM, description="Benefit month YYYY-MM")
     actor: str = Field(default="operator", min_length=1, max_length=100)
@@ -60,7 +62,9 @@ class PayrollRead(BaseModel):
     failed_total: NonNegativeMoney
     pending_count: int
     pending_total: NonNegativeMoney
-    reconciled: bool = Field(description="settled + failed + pending equals the control count and total")
+    reconciled: bool = Field(
+        description="settled + failed + pending equals the control count and total"
+    )
     skipped_count: int
     send_attempts: int
     next_attempt_at: dt.datetime | None
@@ -72,8 +76,9 @@ class PayrollRead(BaseModel):
 
 
 class PayrollCreated(PayrollRead):
-    skipped: list[Skipped] = Field(default_factory=list,
-                                   description="Cases already paid for this month by another payroll")
+    skipped: list[Skipped] = Field(
+        default_factory=list, description="Cases already paid for this month by another payroll"
+    )
 
 
 class Payee(BaseModel):

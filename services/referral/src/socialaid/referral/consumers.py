@@ -21,15 +21,23 @@ from socialaid.referral.use_cases.deliveries import fan_out
 
 async def on_case_event(event: Any, env: Envelope, uow: UnitOfWork) -> None:
     await DepartmentRepository(uow.session).upsert_case_ref(
-        case_id=event.case_id, region_code=event.region_code, programme=event.programme, event_type=env.type)
+        case_id=event.case_id,
+        region_code=event.region_code,
+        programme=event.programme,
+        event_type=env.type,
+    )
     await fan_out(uow, env=env, region_code=event.region_code, programme=event.programme)
 
 
 async def on_referral_completed(event: ReferralCompleted, env: Envelope, uow: UnitOfWork) -> None:
     # The report carries no region: use what the case topic told us (unknown → national subscribers only).
     ref = await DepartmentRepository(uow.session).get_case_ref(event.case_id)
-    await fan_out(uow, env=env, region_code=ref["region_code"] if ref else None,
-                  programme=ref["programme"] if ref else None)
+    await fan_out(
+        uow,
+        env=env,
+        region_code=ref["region_code"] if ref else None,
+        programme=ref["programme"] if ref else None,
+    )
 
 
 def subscriptions(settings: ServiceSettings) -> dict[str, Subscription]:

@@ -39,7 +39,9 @@ subscription = Table(
     "subscription",
     metadata,
     Column("id", BigInteger, primary_key=True, autoincrement=True),
-    Column("department_code", String(40), ForeignKey("department.code"), nullable=False, index=True),
+    Column(
+        "department_code", String(40), ForeignKey("department.code"), nullable=False, index=True
+    ),
     Column("event_types", ARRAY(String(200)), nullable=False),
     Column("region_codes", ARRAY(String(6)), nullable=False),
     Column("programmes", ARRAY(String(30))),  # NULL: every programme
@@ -75,17 +77,28 @@ delivery = Table(
     Column("delivered_at", DateTime(timezone=True)),
     Column("acknowledged_at", DateTime(timezone=True)),
     UniqueConstraint("department_code", "event_id"),
-    CheckConstraint("status IN ('pending', 'delivered', 'acknowledged', 'failed')", name="status_valid"),
+    CheckConstraint(
+        "status IN ('pending', 'delivered', 'acknowledged', 'failed')", name="status_valid"
+    ),
 )
-Index("ix_delivery_department_status", delivery.c.department_code, delivery.c.status, delivery.c.created_at)
-Index("ix_delivery_due", delivery.c.next_attempt_at, postgresql_where=delivery.c.status == "pending")
+Index(
+    "ix_delivery_department_status",
+    delivery.c.department_code,
+    delivery.c.status,
+    delivery.c.created_at,
+)
+Index(
+    "ix_delivery_due", delivery.c.next_attempt_at, postgresql_where=delivery.c.status == "pending"
+)
 
 referral = Table(
     "referral",
     metadata,
     Column("id", UUID(as_uuid=True), primary_key=True),
     Column("case_id", String(64), nullable=False, index=True),
-    Column("department_code", String(40), ForeignKey("department.code"), nullable=False, index=True),
+    Column(
+        "department_code", String(40), ForeignKey("department.code"), nullable=False, index=True
+    ),
     Column("reason", Text, nullable=False),
     Column("status", String(20), nullable=False, index=True),  # open | overdue | completed
     Column("due_in_working_days", Integer, nullable=False),
@@ -106,7 +119,9 @@ referral_history = Table(
     "referral_history",
     metadata,
     Column("id", BigInteger, primary_key=True, autoincrement=True),
-    Column("referral_id", UUID(as_uuid=True), ForeignKey("referral.id"), nullable=False, index=True),
+    Column(
+        "referral_id", UUID(as_uuid=True), ForeignKey("referral.id"), nullable=False, index=True
+    ),
     Column("from_status", String(20)),
     Column("to_status", String(20), nullable=False),
     Column("actor", String(100), nullable=False),

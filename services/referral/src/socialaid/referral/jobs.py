@@ -18,7 +18,9 @@ from socialaid.referral.use_cases.webhooks import deliver_due
 log = logging.getLogger("socialaid.referral.jobs")
 
 
-async def _loop(name: str, stop: asyncio.Event, interval: float, step: Callable[[], Awaitable[int]]) -> None:
+async def _loop(
+    name: str, stop: asyncio.Event, interval: float, step: Callable[[], Awaitable[int]]
+) -> None:
     while not stop.is_set():
         try:
             done = await step()
@@ -33,9 +35,15 @@ async def _loop(name: str, stop: asyncio.Event, interval: float, step: Callable[
 async def webhook_job(settings: ServiceSettings, db: Database, stop: asyncio.Event) -> None:
     """Push pending deliveries to department webhooks until ``stop`` is set."""
     assert isinstance(settings, Settings)
-    async with httpx.AsyncClient(timeout=settings.webhook_timeout_seconds, follow_redirects=False) as client:
-        await _loop("webhook", stop, settings.webhook_poll_seconds,
-                    lambda: deliver_due(db=db, settings=settings, client=client))
+    async with httpx.AsyncClient(
+        timeout=settings.webhook_timeout_seconds, follow_redirects=False
+    ) as client:
+        await _loop(
+            "webhook",
+            stop,
+            settings.webhook_poll_seconds,
+            lambda: deliver_due(db=db, settings=settings, client=client),
+        )
 
 
 async def overdue_job(settings: ServiceSettings, db: Database, stop: asyncio.Event) -> None:

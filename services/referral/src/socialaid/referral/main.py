@@ -13,7 +13,7 @@ SPEC = ServiceSpec(
     name="referral",
     title="Referral (转办转介)",
     description="Department subscriptions and signed webhook deliveries of case events; referrals with "
-                "working-day deadlines, department reports and escalation of overdue referrals.",
+    "working-day deadlines, department reports and escalation of overdue referrals.",
     settings_factory=Settings,
     routers=[departments.router, referrals.router, holidays.router],
     alembic_ini=Path(__file__).resolve().parents[3] / "alembic.ini",

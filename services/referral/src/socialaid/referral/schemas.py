@@ -14,8 +14,15 @@ from socialaid.referral.domain.matching import FANOUT_TYPES
 from socialaid.referral.domain.referral import DeliveryStatus, ReferralStatus
 from socialaid.referral.domain.signing import secret_key
 
-Outcome = Literal["assisted", "partially_assisted", "not_eligible", "declined", "unreachable",
-                  "transferred", "other"]
+Outcome = Literal[
+    "assisted",
+    "partially_assisted",
+    "not_eligible",
+    "declined",
+    "unreachable",
+    "transferred",
+    "other",
+]
 
 
 class _In(BaseModel):
@@ -23,10 +30,16 @@ class _In(BaseModel):
 
 
 class SubscriptionIn(_In):
-    event_types: list[str] = Field(min_length=1, max_length=20,
-                                   description="CloudEvents types, e.g. cn.gov.socialaid.case.approved.v1")
-    region_codes: list[str] = Field(min_length=1, max_length=100,
-                                    description="A region matches itself and its descendants; 000000 = all")
+    event_types: list[str] = Field(
+        min_length=1,
+        max_length=20,
+        description="CloudEvents types, e.g. cn.gov.socialaid.case.approved.v1",
+    )
+    region_codes: list[str] = Field(
+        min_length=1,
+        max_length=100,
+        description="A region matches itself and its descendants; 000000 = all",
+    )
     programmes: list[Programme] | None = Field(default=None, description="Omitted: every programme")
 
     @field_validator("event_types")
@@ -34,7 +47,9 @@ class SubscriptionIn(_In):
     def _known_types(cls, v: list[str]) -> list[str]:
         unknown = sorted(set(v) - FANOUT_TYPES)
         if unknown:
-            raise ValueError(f"cannot subscribe to {', '.join(unknown)}; known: {', '.join(sorted(FANOUT_TYPES))}")
+            raise ValueError(
+                f"cannot subscribe to {', '.join(unknown)}; known: {', '.join(sorted(FANOUT_TYPES))}"
+            )
         return sorted(set(v))
 
     @field_validator("region_codes")
@@ -54,8 +69,12 @@ class SubscriptionIn(_In):
 class DepartmentCreate(_In):
     code: str = Field(pattern=r"^[a-z][a-z0-9_-]{1,39}$", examples=["health", "charity-xyz"])
     name: str = Field(min_length=1, max_length=200)
-    webhook_url: AnyHttpUrl | None = Field(default=None, description="Omitted: the department pulls deliveries")
-    webhook_secret: str | None = Field(default=None, description="whsec_<base64>; generated when omitted")
+    webhook_url: AnyHttpUrl | None = Field(
+        default=None, description="Omitted: the department pulls deliveries"
+    )
+    webhook_secret: str | None = Field(
+        default=None, description="whsec_<base64>; generated when omitted"
+    )
     subscriptions: list[SubscriptionIn] = Field(default_factory=list, max_length=50)
 
     @field_validator("webhook_secret")
@@ -86,7 +105,8 @@ class DepartmentRead(BaseModel):
 
 class DepartmentCreated(DepartmentRead):
     webhook_secret: str | None = Field(
-        default=None, description="Returned once, when the department is registered; keep it safe")
+        default=None, description="Returned once, when the department is registered; keep it safe"
+    )
 
 
 class DeliveryRead(BaseModel):

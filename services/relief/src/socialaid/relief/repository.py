@@ -18,20 +18,29 @@ class ReliefRepository:
         self.session = session
 
     async def add_disaster(self, **values: Any) -> RowMapping:
-        return (await self.session.execute(
-            disaster.insert().values(**values).returning(*disaster.c))).mappings().one()
+        return (
+            (await self.session.execute(disaster.insert().values(**values).returning(*disaster.c)))
+            .mappings()
+            .one()
+        )
 
     async def get_disaster(self, disaster_id: str) -> RowMapping:
         try:
             key = uuid.UUID(disaster_id)
         except ValueError as exc:
             raise NotFound(f"No disaster {disaster_id}.") from exc
-        row = (await self.session.execute(select(disaster).where(disaster.c.id == key))).mappings().first()
+        row = (
+            (await self.session.execute(select(disaster).where(disaster.c.id == key)))
+            .mappings()
+            .first()
+        )
         if row is None:
             raise NotFound(f"No disaster {disaster_id}.")
         return row
 
-    async def list_disasters(self, *, region_code: str | None, limit: int, offset: int) -> Sequence[RowMapping]:
+    async def list_disasters(
+        self, *, region_code: str | None, limit: int, offset: int
+    ) -> Sequence[RowMapping]:
         q = select(disaster).order_by(disaster.c.declared_at.desc(), disaster.c.id.desc())
         if region_code:
             q = q.where(disaster.c.region_code == region_code)

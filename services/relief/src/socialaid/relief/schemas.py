@@ -19,7 +19,9 @@ from socialaid.relief.domain.disaster import (
 class DisasterCreate(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    region_code: str = Field(pattern=r"^\d{6}$", description="Known administrative division (GB/T 2260)")
+    region_code: str = Field(
+        pattern=r"^\d{6}$", description="Known administrative division (GB/T 2260)"
+    )
     disaster_type: DisasterType
     response_level: ResponseLevel = Field(description="Graded response, I (most severe) to IV")
     started_on: dt.date = Field(description="Day the disaster started; not in the future")

@@ -19,9 +19,12 @@ class Settings(ServiceSettings):
     department_retry_backoff_seconds: float = Field(default=0.2, ge=0)
     # Consent scope items needed before any department is queried (R-IN-05).
     required_consent_scope: list[str] = Field(
-        default_factory=lambda: ["registration", "income", "real_estate", "vehicles", "deposits"])
+        default_factory=lambda: ["registration", "income", "real_estate", "vehicles", "deposits"]
+    )
     # Vehicle kinds exempt from the "no motor vehicle" limit (rules §3): not counted as vehicles.
-    exempt_vehicle_kinds: list[str] = Field(default_factory=lambda: ["motorcycle", "disability_mobility"])
+    exempt_vehicle_kinds: list[str] = Field(
+        default_factory=lambda: ["motorcycle", "disability_mobility"]
+    )
     # A declared figure differing from the verified one by more than this is a discrepancy.
     income_tolerance: Decimal = Field(default=Decimal("0.00"), ge=0)
     assets_tolerance: Decimal = Field(default=Decimal("0.00"), ge=0)

@@ -24,9 +24,13 @@ from socialaid.verification.use_cases.verify_case import verify_case
 
 
 def gateway_for(settings: Settings) -> DepartmentGateway:
-    return DepartmentGateway(base_url=settings.department_url, timeout=settings.department_timeout_seconds,
-                             retries=settings.department_retries,
-                             backoff=settings.department_retry_backoff_seconds, hash_key=settings.pii_hash_key)
+    return DepartmentGateway(
+        base_url=settings.department_url,
+        timeout=settings.department_timeout_seconds,
+        retries=settings.department_retries,
+        backoff=settings.department_retry_backoff_seconds,
+        hash_key=settings.pii_hash_key,
+    )
 
 
 def case_accepted_handler(settings: Settings, gateway: DepartmentGateway | None = None) -> Handler:
@@ -34,7 +38,9 @@ def case_accepted_handler(settings: Settings, gateway: DepartmentGateway | None 
 
     async def on_case_accepted(event: CaseAccepted, env: Envelope, uow: UnitOfWork) -> None:
         try:
-            await verify_case(uow, event=event, gateway=gw, settings=settings, source_event_id=env.id)
+            await verify_case(
+                uow, event=event, gateway=gw, settings=settings, source_event_id=env.id
+            )
         except DepartmentProtocolError as exc:
             raise PermanentError(str(exc)) from exc
 

@@ -50,8 +50,13 @@ department_query = Table(
     "department_query",
     metadata,
     Column("id", BigInteger, primary_key=True, autoincrement=True),
-    Column("verification_id", UUID(as_uuid=True), ForeignKey("verification_request.id"), nullable=False,
-           index=True),
+    Column(
+        "verification_id",
+        UUID(as_uuid=True),
+        ForeignKey("verification_request.id"),
+        nullable=False,
+        index=True,
+    ),
     Column("department", String(40), nullable=False),
     Column("attempt", Integer, nullable=False),
     Column("request_hash", String(64), nullable=False),
@@ -67,21 +72,35 @@ evidence = Table(
     "evidence",
     metadata,
     Column("id", UUID(as_uuid=True), primary_key=True),
-    Column("verification_id", UUID(as_uuid=True), ForeignKey("verification_request.id"), nullable=False,
-           index=True),
+    Column(
+        "verification_id",
+        UUID(as_uuid=True),
+        ForeignKey("verification_request.id"),
+        nullable=False,
+        index=True,
+    ),
     Column("source", String(40), nullable=False),
     Column("fetched_at", DateTime(timezone=True), nullable=False),
     Column("payload", JSONB, nullable=False),
-    Column("payload_hash", String(64), nullable=False),  # sha256 hex of the canonical stored payload
-    Column("response_hash", String(64), nullable=False),  # sha256 hex of the raw response body received
+    Column(
+        "payload_hash", String(64), nullable=False
+    ),  # sha256 hex of the canonical stored payload
+    Column(
+        "response_hash", String(64), nullable=False
+    ),  # sha256 hex of the raw response body received
 )
 
 discrepancy = Table(
     "discrepancy",
     metadata,
     Column("id", BigInteger, primary_key=True, autoincrement=True),
-    Column("verification_id", UUID(as_uuid=True), ForeignKey("verification_request.id"), nullable=False,
-           index=True),
+    Column(
+        "verification_id",
+        UUID(as_uuid=True),
+        ForeignKey("verification_request.id"),
+        nullable=False,
+        index=True,
+    ),
     Column("item", String(80), nullable=False),
     Column("member_id", String(64)),
     Column("declared", Text, nullable=False),

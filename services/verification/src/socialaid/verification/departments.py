@@ -47,7 +47,9 @@ class DepartmentUnavailable(Exception):
         self.departments = departments
         self.attempts = attempts
         last = {a.department: a for a in attempts if a.department in departments}
-        detail = ", ".join(f"{d} ({last[d].status}: {last[d].error})" for d in departments if d in last)
+        detail = ", ".join(
+            f"{d} ({last[d].status}: {last[d].error})" for d in departments if d in last
+        )
         super().__init__(f"department_unavailable: {detail}")
 
 
@@ -106,13 +108,23 @@ class DepartmentAnswer:
 
 def request_hash(department: str, id_numbers: list[str], key: str) -> str:
     """Keyed hash of a request: equal requests hash equally without keeping ID numbers."""
-    canonical = json.dumps({"department": department, "id_numbers": sorted(id_numbers)}, separators=(",", ":"))
+    canonical = json.dumps(
+        {"department": department, "id_numbers": sorted(id_numbers)}, separators=(",", ":")
+    )
     return hmac.new(key.encode(), canonical.encode(), hashlib.sha256).hexdigest()
 
 
 class DepartmentGateway:
-    def __init__(self, *, base_url: str, timeout: float, retries: int, backoff: float, hash_key: str,
-                 transport: httpx.AsyncBaseTransport | None = None):
+    def __init__(
+        self,
+        *,
+        base_url: str,
+        timeout: float,
+        retries: int,
+        backoff: float,
+        hash_key: str,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ):
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
         self.retries = retries
@@ -120,16 +132,22 @@ class DepartmentGateway:
         self.hash_key = hash_key
         self.transport = transport
 
-    async def query_all(self, id_numbers: list[str], *, request_id: str,
-                        departments: tuple[DepartmentSpec, ...] = DEPARTMENTS,
-                        ) -> tuple[dict[str, DepartmentAnswer], list[Attempt]]:
+    async def query_all(
+        self,
+        id_numbers: list[str],
+        *,
+        request_id: str,
+        departments: tuple[DepartmentSpec, ...] = DEPARTMENTS,
+    ) -> tuple[dict[str, DepartmentAnswer], list[Attempt]]:
         """Query every department for every person concurrently; raise if one stays unavailable."""
         attempts: list[Attempt] = []
-        async with httpx.AsyncClient(base_url=self.base_url, timeout=self.timeout,
-                                     transport=self.transport) as client:
+        async with httpx.AsyncClient(
+            base_url=self.base_url, timeout=self.timeout, transport=self.transport
+        ) as client:
             outcomes = await asyncio.gather(
                 *(self._query(client, d, id_numbers, request_id, attempts) for d in departments),
-                return_exceptions=True)
+                return_exceptions=True,
+            )
         answers: dict[str, DepartmentAnswer] = {}
         down: list[str] = []
         for spec, outcome in zip(departments, outcomes, strict=True):
@@ -143,8 +161,14 @@ class DepartmentGateway:
             raise DepartmentUnavailable(down, attempts)
         return answers, attempts
 
-    async def _query(self, client: httpx.AsyncClient, spec: DepartmentSpec, id_numbers: list[str],
-                     request_id: str, attempts: list[Attempt]) -> DepartmentAnswer:
+    async def _query(
+        self,
+        client: httpx.AsyncClient,
+        spec: DepartmentSpec,
+        id_numbers: list[str],
+        request_id: str,
+        attempts: list[Attempt],
+    ) -> DepartmentAnswer:
         body = {"id_numbers": id_numbers, "request_id": request_id}
         digest = request_hash(spec.name, id_numbers, self.hash_key)
         for n in range(1, self.retries + 2):
@@ -155,21 +179,40 @@ class DepartmentGateway:
                 resp = await client.post(spec.path, json=body)
                 http_status = resp.status_code
             except httpx.TimeoutException as exc:
-                status, error = "timeout", f"no answer within {self.timeout}s ({type(exc).__name__})"
+                status, error = (
+                    "timeout",
+                    f"no answer within {self.timeout}s ({type(exc).__name__})",
+                )
             except httpx.TransportError as exc:
                 status, error = "unreachable", f"{type(exc).__name__}: {exc}"[:500]
             else:
                 if resp.status_code >= 500 or resp.status_code == 429:
                     status, error = "error", f"HTTP {resp.status_code}"
                 elif resp.status_code >= 400:
-                    attempts.append(Attempt(spec.name, n, digest, "refused", http_status, _ms(started),
-                                            f"HTTP {resp.status_code}: {resp.text[:300]}", at))
-                    raise DepartmentProtocolError(f"{spec.name} refused the query: HTTP {resp.status_code}")
+                    attempts.append(
+                        Attempt(
+                            spec.name,
+                            n,
+                            digest,
+                            "refused",
+                            http_status,
+                            _ms(started),
+                            f"HTTP {resp.status_code}: {resp.text[:300]}",
+                            at,
+                        )
+                    )
+                    raise DepartmentProtocolError(
+                        f"{spec.name} refused the query: HTTP {resp.status_code}"
+                    )
                 else:
                     answer = _parse(spec.name, resp, id_numbers, at)
-                    attempts.append(Attempt(spec.name, n, digest, "ok", http_status, _ms(started), None, at))
+                    attempts.append(
+                        Attempt(spec.name, n, digest, "ok", http_status, _ms(started), None, at)
+                    )
                     return answer
-            attempts.append(Attempt(spec.name, n, digest, status, http_status, _ms(started), error, at))
+            attempts.append(
+                Attempt(spec.name, n, digest, status, http_status, _ms(started), error, at)
+            )
             if n <= self.retries:
                 await asyncio.sleep(self.backoff * 2 ** (n - 1))
         raise _Unavailable(spec.name)
@@ -183,14 +226,20 @@ def _ms(started: float) -> int:
     return int((time.monotonic() - started) * 1000)
 
 
-def _parse(department: str, resp: httpx.Response, id_numbers: list[str], at: dt.datetime) -> DepartmentAnswer:
+def _parse(
+    department: str, resp: httpx.Response, id_numbers: list[str], at: dt.datetime
+) -> DepartmentAnswer:
     try:
         body = resp.json()
         parsed = _AnswerBody.model_validate(body)
     except (ValueError, ValidationError) as exc:
-        raise DepartmentProtocolError(f"{department} answered an unreadable body: {exc}"[:1000]) from exc
+        raise DepartmentProtocolError(
+            f"{department} answered an unreadable body: {exc}"[:1000]
+        ) from exc
     results = {r.id_number.upper(): r for r in parsed.results}
     missing = [i for i in id_numbers if i.upper() not in results]
     if missing:
-        raise DepartmentProtocolError(f"{department} left {len(missing)} requested person(s) unanswered")
+        raise DepartmentProtocolError(
+            f"{department} left {len(missing)} requested person(s) unanswered"
+        )
     return DepartmentAnswer(department, at, body, resp.content, results)

@@ -13,7 +13,7 @@ SPEC = ServiceSpec(
     name="verification",
     title="Verification (家庭经济状况核对)",
     description="Consent check, department queries, evidence snapshots, verified income and assets, "
-                "discrepancy reports.",
+    "discrepancy reports.",
     settings_factory=Settings,
     routers=[verifications.router],
     alembic_ini=Path(__file__).resolve().parents[3] / "alembic.ini",

@@ -14,8 +14,10 @@ class EvidenceSummary(BaseModel):
     evidence_id: str
     source: str = Field(description="Department that answered")
     fetched_at: dt.datetime
-    payload_hash: str = Field(description="sha256 hex of the stored payload in canonical JSON "
-                                          "(sorted keys, no spaces, UTF-8)")
+    payload_hash: str = Field(
+        description="sha256 hex of the stored payload in canonical JSON "
+        "(sorted keys, no spaces, UTF-8)"
+    )
     response_hash: str = Field(description="sha256 hex of the raw response body as received")
 
 
@@ -50,7 +52,9 @@ class VerificationRead(BaseModel):
     vehicles: int | None = None
     properties: int | None = None
     deceased_members: int | None = None
-    figures: dict[str, Any] = Field(description="Per-member figures, income by source, excluded income")
+    figures: dict[str, Any] = Field(
+        description="Per-member figures, income by source, excluded income"
+    )
     created_at: dt.datetime
     completed_at: dt.datetime | None = None
     evidence: list[EvidenceSummary]
@@ -60,5 +64,6 @@ class VerificationRead(BaseModel):
 
 class EvidenceRead(EvidenceSummary):
     verification_id: str
-    payload: dict[str, Any] = Field(description="The department's answer; ID numbers replaced by member id "
-                                                "and masked number")
+    payload: dict[str, Any] = Field(
+        description="The department's answer; ID numbers replaced by member id and masked number"
+    )

@@ -53,7 +53,9 @@ class _Model(BaseModel):
 
 
 class TransferInstruction(_Model):
-    instruction_id: str = Field(min_length=1, max_length=100, description="Payer's unique id; idempotency key")
+    instruction_id: str = Field(
+        min_length=1, max_length=100, description="Payer's unique id; idempotency key"
+    )
     account_number: str = Field(min_length=1, max_length=40)
     account_name: str = Field(min_length=1, max_length=100)
     amount: Amount = Field(description="Decimal string in yuan, two places at most, > 0")
@@ -62,7 +64,9 @@ class TransferInstruction(_Model):
 
 
 class BatchRequest(_Model):
-    batch_id: str = Field(min_length=1, max_length=100, description="Payer's batch id; idempotency key")
+    batch_id: str = Field(
+        min_length=1, max_length=100, description="Payer's batch id; idempotency key"
+    )
     payer_account: str = Field(min_length=1, max_length=40)
     instructions: list[TransferInstruction] = Field(min_length=1, max_length=10_000)
 
@@ -73,7 +77,9 @@ class InstructionResult(BaseModel):
     status: ResultStatus
     amount: Amount
     bank_reference: str | None = None
-    failure_code: str | None = Field(None, description="ACCOUNT_CLOSED | ACCOUNT_FROZEN | NAME_MISMATCH")
+    failure_code: str | None = Field(
+        None, description="ACCOUNT_CLOSED | ACCOUNT_FROZEN | NAME_MISMATCH"
+    )
     failure_reason: str | None = None
     processed_at: dt.datetime
 
@@ -88,7 +94,9 @@ class BatchResponse(BaseModel):
 
 class AccountSeed(_Model):
     status: AccountStatus = "active"
-    name: str | None = Field(None, max_length=100, description="Registered holder name (checked when set)")
+    name: str | None = Field(
+        None, max_length=100, description="Registered holder name (checked when set)"
+    )
 
 
 class AccountRead(AccountSeed):
@@ -97,8 +105,12 @@ class AccountRead(AccountSeed):
 
 class FaultSpec(_Model):
     mode: Literal["none", "error", "timeout"] = "none"
-    count: int = Field(default=1, ge=0, le=1000, description="How many batch calls the fault affects")
-    delay_seconds: float = Field(default=5.0, ge=0, le=120, description="Answer delay in timeout mode")
+    count: int = Field(
+        default=1, ge=0, le=1000, description="How many batch calls the fault affects"
+    )
+    delay_seconds: float = Field(
+        default=5.0, ge=0, le=120, description="Answer delay in timeout mode"
+    )
 
 
 class Transfer(BaseModel):
@@ -113,7 +125,9 @@ class Transfer(BaseModel):
 @dataclass
 class _Store:
     accounts: dict[str, AccountSeed] = field(default_factory=dict)
-    instructions: dict[str, tuple[TransferInstruction, InstructionResult]] = field(default_factory=dict)
+    instructions: dict[str, tuple[TransferInstruction, InstructionResult]] = field(
+        default_factory=dict
+    )
     batches: dict[str, list[str]] = field(default_factory=dict)
     transfers: list[Transfer] = field(default_factory=list)
     fault: FaultSpec = field(default_factory=FaultSpec)
@@ -127,8 +141,17 @@ _FAILURES = {
 
 
 def _problem(status: int, code: str, detail: str) -> JSONResponse:
-    return JSONResponse({"type": f"https://bank.example.cn/problems/{code}", "title": code, "status": status,
-                         "detail": detail, "code": code}, status_code=status, media_type=MEDIA_TYPE)
+    return JSONResponse(
+        {
+            "type": f"https://bank.example.cn/problems/{code}",
+            "title": code,
+            "status": status,
+            "detail": detail,
+            "code": code,
+        },
+        status_code=status,
+        media_type=MEDIA_TYPE,
+    )
 
 
 def _settle(store: _Store, batch_id: str, ins: TransferInstruction) -> InstructionResult:
@@ -140,22 +163,45 @@ def _settle(store: _Store, batch_id: str, ins: TransferInstruction) -> Instructi
     elif account is not None and account.name and account.name != ins.account_name:
         failure = ("NAME_MISMATCH", "The account name does not match the account holder.")
     if failure:
-        return InstructionResult(instruction_id=ins.instruction_id, batch_id=batch_id, status="failed",
-                                 amount=ins.amount, failure_code=failure[0], failure_reason=failure[1],
-                                 processed_at=now)
+        return InstructionResult(
+            instruction_id=ins.instruction_id,
+            batch_id=batch_id,
+            status="failed",
+            amount=ins.amount,
+            failure_code=failure[0],
+            failure_reason=failure[1],
+            processed_at=now,
+        )
     ref = f"BK{now:%Y%m%d}{secrets.token_hex(6).upper()}"
-    store.transfers.append(Transfer(instruction_id=ins.instruction_id, batch_id=batch_id,
-                                    account_number=ins.account_number, amount=ins.amount,
-                                    bank_reference=ref, at=now))
-    return InstructionResult(instruction_id=ins.instruction_id, batch_id=batch_id, status="settled",
-                             amount=ins.amount, bank_reference=ref, processed_at=now)
+    store.transfers.append(
+        Transfer(
+            instruction_id=ins.instruction_id,
+            batch_id=batch_id,
+            account_number=ins.account_number,
+            amount=ins.amount,
+            bank_reference=ref,
+            at=now,
+        )
+    )
+    return InstructionResult(
+        instruction_id=ins.instruction_id,
+        batch_id=batch_id,
+        status="settled",
+        amount=ins.amount,
+        bank_reference=ref,
+        processed_at=now,
+    )
 
 
 def _summary(batch_id: str, results: list[InstructionResult]) -> BatchResponse:
     settled = [r for r in results if r.status == "settled"]
-    return BatchResponse(batch_id=batch_id, results=results, settled_count=len(settled),
-                         settled_total=sum((r.amount for r in settled), Decimal("0.00")),
-                         failed_count=len(results) - len(settled))
+    return BatchResponse(
+        batch_id=batch_id,
+        results=results,
+        settled_count=len(settled),
+        settled_total=sum((r.amount for r in settled), Decimal("0.00")),
+        failed_count=len(results) - len(settled),
+    )
 
 
 def _take_fault(store: _Store) -> FaultSpec | None:
@@ -168,19 +214,30 @@ def _take_fault(store: _Store) -> FaultSpec | None:
 
 def create_app() -> FastAPI:
     store = _Store()
-    app = FastAPI(title="Bank simulator", version="1.0.0",
-                  description=__doc__ or "", docs_url="/docs")
+    app = FastAPI(
+        title="Bank simulator", version="1.0.0", description=__doc__ or "", docs_url="/docs"
+    )
     app.state.store = store
     install_problem_handlers(app)
-    conflict = {409: {"content": {MEDIA_TYPE: {}}, "description": "instruction id reused with other content"},
-                503: {"content": {MEDIA_TYPE: {}}, "description": "injected fault: bank unavailable"}}
+    conflict = {
+        409: {
+            "content": {MEDIA_TYPE: {}},
+            "description": "instruction id reused with other content",
+        },
+        503: {"content": {MEDIA_TYPE: {}}, "description": "injected fault: bank unavailable"},
+    }
 
     @app.get("/healthz", tags=["operations"])
     async def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
-    @app.post("/bank/v1/batches", response_model=BatchResponse, responses=conflict, tags=["bank"],
-              summary="Pay a batch of transfers (idempotent on batch_id and instruction_id)")
+    @app.post(
+        "/bank/v1/batches",
+        response_model=BatchResponse,
+        responses=conflict,
+        tags=["bank"],
+        summary="Pay a batch of transfers (idempotent on batch_id and instruction_id)",
+    )
     async def submit_batch(batch: BatchRequest) -> BatchResponse | JSONResponse:
         delay = 0.0
         async with store.lock:
@@ -191,8 +248,11 @@ def create_app() -> FastAPI:
             for ins in batch.instructions:
                 prior = store.instructions.get(ins.instruction_id)
                 if ins.instruction_id in seen or (prior is not None and prior[0] != ins):
-                    return _problem(409, "instruction_conflict",
-                                    f"Instruction {ins.instruction_id} was already given with other content.")
+                    return _problem(
+                        409,
+                        "instruction_conflict",
+                        f"Instruction {ins.instruction_id} was already given with other content.",
+                    )
                 seen.add(ins.instruction_id)
             results: list[InstructionResult] = []
             members = store.batches.setdefault(batch.batch_id, [])
@@ -206,29 +266,44 @@ def create_app() -> FastAPI:
             if fault is not None and fault.mode == "timeout":
                 delay = fault.delay_seconds
         if delay:
-            await asyncio.sleep(delay)  # paid, but the answer is late: the caller must not pay twice
+            await asyncio.sleep(
+                delay
+            )  # paid, but the answer is late: the caller must not pay twice
         return _summary(batch.batch_id, results)
 
-    @app.get("/bank/v1/batches/{batch_id}", response_model=BatchResponse, tags=["bank"],
-             summary="Results of every instruction received under a batch id")
+    @app.get(
+        "/bank/v1/batches/{batch_id}",
+        response_model=BatchResponse,
+        tags=["bank"],
+        summary="Results of every instruction received under a batch id",
+    )
     async def get_batch(batch_id: str) -> BatchResponse | JSONResponse:
         ids = store.batches.get(batch_id)
         if ids is None:
             return _problem(404, "not_found", f"No batch {batch_id}.")
         return _summary(batch_id, [store.instructions[i][1] for i in ids])
 
-    @app.get("/bank/v1/instructions/{instruction_id}", response_model=InstructionResult, tags=["bank"],
-             summary="Status enquiry for one instruction (reconciliation)")
+    @app.get(
+        "/bank/v1/instructions/{instruction_id}",
+        response_model=InstructionResult,
+        tags=["bank"],
+        summary="Status enquiry for one instruction (reconciliation)",
+    )
     async def get_instruction(instruction_id: str) -> InstructionResult | JSONResponse:
         found = store.instructions.get(instruction_id)
         if found is None:
             return _problem(404, "not_found", f"No instruction {instruction_id}.")
         return found[1]
 
-    @app.put("/sim/accounts/{account_number}", response_model=AccountRead, tags=["simulation"],
-             summary="Seed an account's status (active|closed|frozen) and holder name")
-    async def put_account(seed: AccountSeed,
-                          account_number: str = Path(min_length=1, max_length=40)) -> AccountRead:
+    @app.put(
+        "/sim/accounts/{account_number}",
+        response_model=AccountRead,
+        tags=["simulation"],
+        summary="Seed an account's status (active|closed|frozen) and holder name",
+    )
+    async def put_account(
+        seed: AccountSeed, account_number: str = Path(min_length=1, max_length=40)
+    ) -> AccountRead:
         store.accounts[account_number] = seed
         return AccountRead(account_number=account_number, **seed.model_dump())
 
@@ -237,14 +312,22 @@ def create_app() -> FastAPI:
         seed = store.accounts.get(account_number, AccountSeed())
         return AccountRead(account_number=account_number, **seed.model_dump())
 
-    @app.put("/sim/faults", response_model=FaultSpec, tags=["simulation"],
-             summary="Make the next N batch calls fail (503) or answer late after paying")
+    @app.put(
+        "/sim/faults",
+        response_model=FaultSpec,
+        tags=["simulation"],
+        summary="Make the next N batch calls fail (503) or answer late after paying",
+    )
     async def put_faults(spec: FaultSpec) -> FaultSpec:
         store.fault = spec
         return spec
 
-    @app.get("/sim/transfers", response_model=list[Transfer], tags=["simulation"],
-             summary="Money actually moved (one row per paid instruction)")
+    @app.get(
+        "/sim/transfers",
+        response_model=list[Transfer],
+        tags=["simulation"],
+        summary="Money actually moved (one row per paid instruction)",
+    )
     async def list_transfers(batch_id: str | None = Query(None)) -> list[Transfer]:
         return [t for t in store.transfers if batch_id is None or t.batch_id == batch_id]
 

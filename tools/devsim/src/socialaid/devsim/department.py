@@ -42,9 +42,6 @@ ID_PATTERN = r"^\d{17}[\dX]$"
 ZERO = Decimal("0.00")
 
 
-
-
-
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -53,8 +50,11 @@ class _Model(BaseModel):
 class Registration(_Model):
     """Household registration (户籍) as public security holds it."""
 
-    region_code: str | None = Field(None, pattern=r"^\d{6}$",
-                                    description="Registered residence; default: the ID number's first six digits")
+    region_code: str | None = Field(
+        None,
+        pattern=r"^\d{6}$",
+        description="Registered residence; default: the ID number's first six digits",
+    )
     alive: bool = True
     deceased_on: dt.date | None = Field(None, description="Date of death when alive is false")
 
@@ -72,7 +72,9 @@ class Vehicle(_Model):
     """One registered motor vehicle (车辆登记)."""
 
     plate: str = Field(..., min_length=1, max_length=20)
-    kind: Literal["car", "truck", "motorcycle", "disability_mobility", "agricultural", "other"] = "car"
+    kind: Literal["car", "truck", "motorcycle", "disability_mobility", "agricultural", "other"] = (
+        "car"
+    )
     registered_on: dt.date | None = None
     value: NonNegativeMoney | None = Field(None, description="Assessed value in yuan, when known")
 
@@ -81,12 +83,17 @@ class PersonRecord(_Model):
     """Everything the simulated departments know about one person."""
 
     registration: Registration = Field(default_factory=Registration)
-    wages_monthly: NonNegativeMoney = Field(ZERO, description="Average monthly wages after tax and personal "
-                                                             "social insurance (human resources)")
+    wages_monthly: NonNegativeMoney = Field(
+        ZERO,
+        description="Average monthly wages after tax and personal "
+        "social insurance (human resources)",
+    )
     pension_monthly: NonNegativeMoney = Field(ZERO, description="Total monthly pension paid")
     pension_central_basic_monthly: NonNegativeMoney = Field(
-        ZERO, description="Part of pension_monthly that is the centrally set basic pension of the urban-rural "
-                          "residents' scheme (not countable income, rules §2)")
+        ZERO,
+        description="Part of pension_monthly that is the centrally set basic pension of the urban-rural "
+        "residents' scheme (not countable income, rules §2)",
+    )
     unemployment_monthly: NonNegativeMoney = Field(ZERO, description="Monthly unemployment benefit")
     properties: list[Property] = Field(default_factory=list)
     vehicles: list[Vehicle] = Field(default_factory=list)
@@ -105,9 +112,12 @@ class PersonRecord(_Model):
 class PersonsQuery(_Model):
     """Batch query: the people to look up (the household's members)."""
 
-    id_numbers: list[str] = Field(..., min_length=1, max_length=200,
-                                  description="GB 11643 citizen ID numbers")
-    request_id: str | None = Field(None, max_length=100, description="Caller's correlation id, echoed back")
+    id_numbers: list[str] = Field(
+        ..., min_length=1, max_length=200, description="GB 11643 citizen ID numbers"
+    )
+    request_id: str | None = Field(
+        None, max_length=100, description="Caller's correlation id, echoed back"
+    )
 
     @field_validator("id_numbers")
     @classmethod
@@ -209,9 +219,16 @@ class _State:
         if spec.mode == "slow":
             await asyncio.sleep(spec.delay_seconds)
             return None
-        return JSONResponse({"type": "about:blank", "title": "Service unavailable", "status": 503,
-                             "detail": f"simulated {department} outage"},
-                            status_code=503, media_type="application/problem+json")
+        return JSONResponse(
+            {
+                "type": "about:blank",
+                "title": "Service unavailable",
+                "status": 503,
+                "detail": f"simulated {department} outage",
+            },
+            status_code=503,
+            media_type="application/problem+json",
+        )
 
 
 def _now() -> dt.datetime:
@@ -238,14 +255,22 @@ def create_app() -> FastAPI:
     # -------------------------------------------------------------- simulator controls
     IdPath = Path(..., pattern=ID_PATTERN, description="GB 11643 citizen ID number")
 
-    @app.put("/sim/records/{id_number}", tags=["simulator"], response_model=PersonRecord,
-             summary="Seed (replace) one person's record in every department")
+    @app.put(
+        "/sim/records/{id_number}",
+        tags=["simulator"],
+        response_model=PersonRecord,
+        summary="Seed (replace) one person's record in every department",
+    )
     async def put_record(record: PersonRecord, id_number: str = IdPath) -> PersonRecord:
         state.records[id_number.upper()] = record
         return record
 
-    @app.get("/sim/records/{id_number}", tags=["simulator"], response_model=PersonRecord,
-             summary="A person's record (the 'no data' default when not seeded)")
+    @app.get(
+        "/sim/records/{id_number}",
+        tags=["simulator"],
+        response_model=PersonRecord,
+        summary="A person's record (the 'no data' default when not seeded)",
+    )
     async def get_record(id_number: str = IdPath) -> PersonRecord:
         return state.record(id_number)[1]
 
@@ -255,7 +280,9 @@ def create_app() -> FastAPI:
         state.records.clear()
         return {"deleted": n}
 
-    @app.put("/sim/faults", tags=["simulator"], summary="Fail or slow down a department's next calls")
+    @app.put(
+        "/sim/faults", tags=["simulator"], summary="Fail or slow down a department's next calls"
+    )
     async def put_fault(spec: FaultSpec) -> dict[str, FaultSpec]:
         state.faults[spec.department] = spec
         return dict(state.faults)
@@ -270,14 +297,20 @@ def create_app() -> FastAPI:
         state.faults.clear()
         return {"cleared": n}
 
-    @app.get("/sim/calls", tags=["simulator"], summary="Queries received per department since start")
+    @app.get(
+        "/sim/calls", tags=["simulator"], summary="Queries received per department since start"
+    )
     async def get_calls() -> dict[str, int]:
         return {d: state.calls[d] for d in DEPARTMENTS}
 
     # -------------------------------------------------------------- department endpoints
-    @app.post("/public-security/v1/persons:query", tags=["public security"], response_model=RegistrationAnswer,
-              responses=FAULT_RESPONSES,
-              summary="Household registration and deaths (户籍、死亡) for a batch of people")
+    @app.post(
+        "/public-security/v1/persons:query",
+        tags=["public security"],
+        response_model=RegistrationAnswer,
+        responses=FAULT_RESPONSES,
+        summary="Household registration and deaths (户籍、死亡) for a batch of people",
+    )
     async def query_persons(q: PersonsQuery) -> RegistrationAnswer | JSONResponse:
         if (refused := await state.fault("public_security")) is not None:
             return refused
@@ -285,28 +318,56 @@ def create_app() -> FastAPI:
         for idn in q.id_numbers:
             found, rec = state.record(idn)
             reg = rec.registration
-            results.append(RegistrationResult(id_number=idn, found=found, region_code=reg.region_code or idn[:6],
-                                              alive=reg.alive, deceased_on=reg.deceased_on))
-        return RegistrationAnswer(department="public_security", request_id=q.request_id,
-                                  answered_at=_now(), results=results)
+            results.append(
+                RegistrationResult(
+                    id_number=idn,
+                    found=found,
+                    region_code=reg.region_code or idn[:6],
+                    alive=reg.alive,
+                    deceased_on=reg.deceased_on,
+                )
+            )
+        return RegistrationAnswer(
+            department="public_security",
+            request_id=q.request_id,
+            answered_at=_now(),
+            results=results,
+        )
 
-    @app.post("/hr/v1/income:query", tags=["human resources"], response_model=IncomeAnswer,
-              responses=FAULT_RESPONSES,
-              summary="Wages, pensions and unemployment benefit (人社: 就业、养老、失业) per person, monthly")
+    @app.post(
+        "/hr/v1/income:query",
+        tags=["human resources"],
+        response_model=IncomeAnswer,
+        responses=FAULT_RESPONSES,
+        summary="Wages, pensions and unemployment benefit (人社: 就业、养老、失业) per person, monthly",
+    )
     async def query_income(q: PersonsQuery) -> IncomeAnswer | JSONResponse:
         if (refused := await state.fault("hr")) is not None:
             return refused
         results = []
         for idn in q.id_numbers:
             found, rec = state.record(idn)
-            results.append(IncomeResult(
-                id_number=idn, found=found, wages_monthly=rec.wages_monthly, pension_monthly=rec.pension_monthly,
-                pension_central_basic_monthly=rec.pension_central_basic_monthly,
-                unemployment_monthly=rec.unemployment_monthly))
-        return IncomeAnswer(department="hr", request_id=q.request_id, answered_at=_now(), results=results)
+            results.append(
+                IncomeResult(
+                    id_number=idn,
+                    found=found,
+                    wages_monthly=rec.wages_monthly,
+                    pension_monthly=rec.pension_monthly,
+                    pension_central_basic_monthly=rec.pension_central_basic_monthly,
+                    unemployment_monthly=rec.unemployment_monthly,
+                )
+            )
+        return IncomeAnswer(
+            department="hr", request_id=q.request_id, answered_at=_now(), results=results
+        )
 
-    @app.post("/real-estate/v1/holdings:query", tags=["real estate"], response_model=PropertiesAnswer,
-              responses=FAULT_RESPONSES, summary="Registered real estate (不动产) per person")
+    @app.post(
+        "/real-estate/v1/holdings:query",
+        tags=["real estate"],
+        response_model=PropertiesAnswer,
+        responses=FAULT_RESPONSES,
+        summary="Registered real estate (不动产) per person",
+    )
     async def query_properties(q: PersonsQuery) -> PropertiesAnswer | JSONResponse:
         if (refused := await state.fault("real_estate")) is not None:
             return refused
@@ -314,11 +375,17 @@ def create_app() -> FastAPI:
         for idn in q.id_numbers:
             found, rec = state.record(idn)
             results.append(PropertiesResult(id_number=idn, found=found, properties=rec.properties))
-        return PropertiesAnswer(department="real_estate", request_id=q.request_id, answered_at=_now(),
-                                results=results)
+        return PropertiesAnswer(
+            department="real_estate", request_id=q.request_id, answered_at=_now(), results=results
+        )
 
-    @app.post("/vehicles/v1/holdings:query", tags=["vehicles"], response_model=VehiclesAnswer,
-              responses=FAULT_RESPONSES, summary="Registered motor vehicles (车辆) per person")
+    @app.post(
+        "/vehicles/v1/holdings:query",
+        tags=["vehicles"],
+        response_model=VehiclesAnswer,
+        responses=FAULT_RESPONSES,
+        summary="Registered motor vehicles (车辆) per person",
+    )
     async def query_vehicles(q: PersonsQuery) -> VehiclesAnswer | JSONResponse:
         if (refused := await state.fault("vehicles")) is not None:
             return refused
@@ -326,11 +393,17 @@ def create_app() -> FastAPI:
         for idn in q.id_numbers:
             found, rec = state.record(idn)
             results.append(VehiclesResult(id_number=idn, found=found, vehicles=rec.vehicles))
-        return VehiclesAnswer(department="vehicles", request_id=q.request_id, answered_at=_now(),
-                              results=results)
+        return VehiclesAnswer(
+            department="vehicles", request_id=q.request_id, answered_at=_now(), results=results
+        )
 
-    @app.post("/banks/v1/deposits:query", tags=["banks"], response_model=DepositsAnswer,
-              responses=FAULT_RESPONSES, summary="Total bank deposits (存款) per person")
+    @app.post(
+        "/banks/v1/deposits:query",
+        tags=["banks"],
+        response_model=DepositsAnswer,
+        responses=FAULT_RESPONSES,
+        summary="Total bank deposits (存款) per person",
+    )
     async def query_deposits(q: PersonsQuery) -> DepositsAnswer | JSONResponse:
         if (refused := await state.fault("banks")) is not None:
             return refused
@@ -338,6 +411,8 @@ def create_app() -> FastAPI:
         for idn in q.id_numbers:
             found, rec = state.record(idn)
             results.append(DepositsResult(id_number=idn, found=found, deposits=rec.deposits))
-        return DepositsAnswer(department="banks", request_id=q.request_id, answered_at=_now(), results=results)
+        return DepositsAnswer(
+            department="banks", request_id=q.request_id, answered_at=_now(), results=results
+        )
 
     return app

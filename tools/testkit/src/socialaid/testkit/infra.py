@@ -45,8 +45,13 @@ async def drop_database(name: str) -> None:
         await conn.close()
 
 
-async def eventually(check: Callable[[], Awaitable[T | None]], *, timeout: float = 30.0,
-                     interval: float = 0.1, what: str = "condition") -> T:
+async def eventually(
+    check: Callable[[], Awaitable[T | None]],
+    *,
+    timeout: float = 30.0,
+    interval: float = 0.1,
+    what: str = "condition",
+) -> T:
     """Poll ``check`` until it returns something truthy, or fail after ``timeout`` seconds."""
     deadline = time.monotonic() + timeout
     last: Any = None
@@ -68,8 +73,13 @@ class TopicReader:
         self.seen: list[tuple[str, int, int, Envelope]] = []
 
     async def __aenter__(self) -> TopicReader:
-        self.consumer = AIOKafkaConsumer(*self.topics, bootstrap_servers=KAFKA_BOOTSTRAP, group_id=self.group,
-                                         auto_offset_reset="earliest", enable_auto_commit=False)
+        self.consumer = AIOKafkaConsumer(
+            *self.topics,
+            bootstrap_servers=KAFKA_BOOTSTRAP,
+            group_id=self.group,
+            auto_offset_reset="earliest",
+            enable_auto_commit=False,
+        )
         await self.consumer.start()
         return self
 
@@ -91,21 +101,27 @@ class TopicReader:
     def matching(self, predicate: Callable[[Envelope], bool]) -> list[Envelope]:
         return [e for *_, e in self.seen if predicate(e)]
 
-    async def wait_for(self, predicate: Callable[[Envelope], bool], count: int = 1,
-                       timeout: float = 60.0) -> list[Envelope]:
+    async def wait_for(
+        self, predicate: Callable[[Envelope], bool], count: int = 1, timeout: float = 60.0
+    ) -> list[Envelope]:
         async def check() -> list[Envelope] | None:
             await self.poll()
             found = self.matching(predicate)
             return found if len(found) >= count else None
 
-        return await eventually(check, timeout=timeout, what=f"{count} matching event(s) on {self.topics}")
+        return await eventually(
+            check, timeout=timeout, what=f"{count} matching event(s) on {self.topics}"
+        )
 
 
 async def start_group_at_end(group: str, topic: str, bootstrap: str = KAFKA_BOOTSTRAP) -> None:
     """Commit ``group``'s offsets at the current end of ``topic``: it will read only newer messages."""
-    probe = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap)  # no group: assigned every partition
+    probe = AIOKafkaConsumer(
+        topic, bootstrap_servers=bootstrap
+    )  # no group: assigned every partition
     await probe.start()
     try:
+
         async def assigned() -> set[TopicPartition] | None:
             return probe.assignment() or None
 
@@ -113,7 +129,9 @@ async def start_group_at_end(group: str, topic: str, bootstrap: str = KAFKA_BOOT
         ends = await probe.end_offsets(tps)
     finally:
         await probe.stop()
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=group, enable_auto_commit=False)
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=bootstrap, group_id=group, enable_auto_commit=False
+    )
     await consumer.start()
     try:
         consumer.assign(tps)

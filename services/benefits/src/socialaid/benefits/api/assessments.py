@@ -17,15 +17,23 @@ from socialaid.web.idempotency import run_idempotent
 router = APIRouter(prefix="/v1/assessments", tags=["assessments"])
 
 
-@router.post("", status_code=201, response_model=AssessmentRead, responses=PROBLEMS,
-             summary="Assess a household for a programme and month; stored with its trace (R-CA-02, R-CA-12)")
-async def post_assessment(data: AssessmentCreate, request: Request, db: DbDep,
-                          idempotency_key: IdempotencyKey = None) -> JSONResponse:
+@router.post(
+    "",
+    status_code=201,
+    response_model=AssessmentRead,
+    responses=PROBLEMS,
+    summary="Assess a household for a programme and month; stored with its trace (R-CA-02, R-CA-12)",
+)
+async def post_assessment(
+    data: AssessmentCreate, request: Request, db: DbDep, idempotency_key: IdempotencyKey = None
+) -> JSONResponse:
     async def work(uow: UnitOfWork) -> tuple[int, dict]:
         out = await create_assessment(uow, data=data)
         return 201, AssessmentRead.model_validate(out).model_dump(mode="json")
 
-    return await run_idempotent(request, db, key=idempotency_key, body=data.model_dump(mode="json"), work=work)
+    return await run_idempotent(
+        request, db, key=idempotency_key, body=data.model_dump(mode="json"), work=work
+    )
 
 
 @router.get("/{assessment_id}", response_model=AssessmentRead, responses=PROBLEMS)
@@ -34,15 +42,23 @@ async def get_assessment(assessment_id: str, db: DbDep) -> dict[str, Any]:
         return await read_assessment(uow, assessment_id=assessment_id)
 
 
-@router.get("/{assessment_id}/trace", response_model=TraceRead, responses=PROBLEMS,
-            summary="Which rule, which parameter, which figure: the explanation of an amount (R-CA-12)")
+@router.get(
+    "/{assessment_id}/trace",
+    response_model=TraceRead,
+    responses=PROBLEMS,
+    summary="Which rule, which parameter, which figure: the explanation of an amount (R-CA-12)",
+)
 async def get_trace(assessment_id: str, db: DbDep) -> dict[str, Any]:
     async with db.uow() as uow:
         return await read_trace(uow, assessment_id=assessment_id)
 
 
-@router.get("/{assessment_id}/replay", response_model=ReplayRead, responses=PROBLEMS,
-            summary="Re-run the stored input with the parameters known at the time; nothing is stored")
+@router.get(
+    "/{assessment_id}/replay",
+    response_model=ReplayRead,
+    responses=PROBLEMS,
+    summary="Re-run the stored input with the parameters known at the time; nothing is stored",
+)
 async def get_replay(assessment_id: str, db: DbDep) -> dict[str, Any]:
     async with db.uow() as uow:
         return await replay_assessment(uow, assessment_id=assessment_id)

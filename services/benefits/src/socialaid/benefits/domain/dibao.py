@@ -15,8 +15,12 @@ from socialaid.benefits.domain.parameters import ParameterSet, ParameterUsed
 from socialaid.benefits.domain.trace import Trace
 
 RULE_SET_VERSION = "dibao-gap/2026.1"
-REQUIRED_KEYS = ("dibao.standard", "dibao.fin_assets_months", "dibao.vehicle_exempt_value",
-                 "dibao.max_properties")
+REQUIRED_KEYS = (
+    "dibao.standard",
+    "dibao.fin_assets_months",
+    "dibao.vehicle_exempt_value",
+    "dibao.max_properties",
+)
 OPTIONAL_KEYS = ("edge.multiplier",)
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
@@ -101,50 +105,85 @@ def assess_dibao(household: DibaoHousehold, params: ParameterSet) -> DibaoAssess
     n = household.living_members
     income = household.monthly_income
 
-    trace.add("DIBAO-HH-01", REF_HOUSEHOLD,
-              inputs={"living_members": n, "excluded_members": household.excluded_members},
-              result={"household_size": n},
-              explanation=(f"共同生活家庭成员计{n}人" + (
-                  f"(另有{household.excluded_members}人不计入)" if household.excluded_members else "") + "。"))
+    trace.add(
+        "DIBAO-HH-01",
+        REF_HOUSEHOLD,
+        inputs={"living_members": n, "excluded_members": household.excluded_members},
+        result={"household_size": n},
+        explanation=(
+            f"共同生活家庭成员计{n}人"
+            + (f"(另有{household.excluded_members}人不计入)" if household.excluded_members else "")
+            + "。"
+        ),
+    )
     if n == 0:
-        trace.add("DIBAO-ELIG-01", REF_ELIGIBLE, inputs={"living_members": 0},
-                  result={"eligible": False, "amount": ZERO, "reason_codes": ["NO_LIVING_MEMBERS"]},
-                  explanation="没有可计入的共同生活家庭成员，不能认定为低保家庭，保障金为0元。")
-        return DibaoAssessment(False, ZERO, standard, None, 0, ("NO_LIVING_MEMBERS",), tuple(used), trace)
+        trace.add(
+            "DIBAO-ELIG-01",
+            REF_ELIGIBLE,
+            inputs={"living_members": 0},
+            result={"eligible": False, "amount": ZERO, "reason_codes": ["NO_LIVING_MEMBERS"]},
+            explanation="没有可计入的共同生活家庭成员，不能认定为低保家庭，保障金为0元。",
+        )
+        return DibaoAssessment(
+            False, ZERO, standard, None, 0, ("NO_LIVING_MEMBERS",), tuple(used), trace
+        )
 
     threshold = standard * n
     per_capita = income / n
     income_below = income < threshold  # strictly below: equal is not eligible (rules.md §4)
     shown_pc = round_half_up(per_capita)
-    trace.add("DIBAO-INC-01", REF_INCOME,
-              inputs={"monthly_income": income, "household_size": n},
-              parameters=(p_std,),
-              result={"per_capita_income": shown_pc, "income_below_standard": income_below},
-              explanation=(f"家庭月收入{yuan(income)}元÷{n}人=人均{yuan(shown_pc)}元，"
-                           + ("低于" if income_below else "不低于")
-                           + f"低保标准{yuan(standard)}元(须严格低于标准)。"))
+    trace.add(
+        "DIBAO-INC-01",
+        REF_INCOME,
+        inputs={"monthly_income": income, "household_size": n},
+        parameters=(p_std,),
+        result={"per_capita_income": shown_pc, "income_below_standard": income_below},
+        explanation=(
+            f"家庭月收入{yuan(income)}元÷{n}人=人均{yuan(shown_pc)}元，"
+            + ("低于" if income_below else "不低于")
+            + f"低保标准{yuan(standard)}元(须严格低于标准)。"
+        ),
+    )
     codes = ["INCOME_BELOW_STANDARD" if income_below else "INCOME_NOT_BELOW_STANDARD"]
     assets_ok = _assets(household, params, standard, n, trace, codes)
 
     eligible = income_below and assets_ok
-    trace.add("DIBAO-ELIG-01", REF_ELIGIBLE,
-              inputs={"income_below_standard": income_below, "assets_within_limits": assets_ok},
-              result={"eligible": eligible, "reason_codes": list(codes)},
-              explanation=("人均收入低于低保标准且财产符合规定，符合低保条件。" if eligible else
-                           "不符合低保条件：" + "、".join(_ZH[c] for c in codes if c in _ZH) + "。"))
+    trace.add(
+        "DIBAO-ELIG-01",
+        REF_ELIGIBLE,
+        inputs={"income_below_standard": income_below, "assets_within_limits": assets_ok},
+        result={"eligible": eligible, "reason_codes": list(codes)},
+        explanation=(
+            "人均收入低于低保标准且财产符合规定，符合低保条件。"
+            if eligible
+            else "不符合低保条件：" + "、".join(_ZH[c] for c in codes if c in _ZH) + "。"
+        ),
+    )
 
     amount = max(ZERO, round_half_up(threshold - income)) if eligible else ZERO
-    trace.add("DIBAO-AMT-01", REF_AMOUNT,
-              inputs={"standard": standard, "household_size": n, "monthly_income": income,
-                      "eligible": eligible},
-              parameters=(p_std,),
-              result={"amount": amount},
-              explanation=(f"月保障金=低保标准{yuan(standard)}元×{n}人−家庭月收入{yuan(income)}元"
-                           f"={yuan(amount)}元(四舍五入至分)。" if eligible else
-                           "不符合低保条件，月保障金为0元。"))
+    trace.add(
+        "DIBAO-AMT-01",
+        REF_AMOUNT,
+        inputs={
+            "standard": standard,
+            "household_size": n,
+            "monthly_income": income,
+            "eligible": eligible,
+        },
+        parameters=(p_std,),
+        result={"amount": amount},
+        explanation=(
+            f"月保障金=低保标准{yuan(standard)}元×{n}人−家庭月收入{yuan(income)}元"
+            f"={yuan(amount)}元(四舍五入至分)。"
+            if eligible
+            else "不符合低保条件，月保障金为0元。"
+        ),
+    )
     if not eligible and assets_ok and "edge.multiplier" in params:
         _edge(params["edge.multiplier"], p_std, income, n, trace, codes)
-    return DibaoAssessment(eligible, amount, standard, shown_pc, n, tuple(codes), tuple(used), trace)
+    return DibaoAssessment(
+        eligible, amount, standard, shown_pc, n, tuple(codes), tuple(used), trace
+    )
 
 
 _ZH = {
@@ -156,46 +195,83 @@ _ZH = {
 }
 
 
-def _assets(h: DibaoHousehold, params: ParameterSet, standard: Decimal, n: int, trace: Trace,
-            codes: list[str]) -> bool:
-    p_months, p_vehicle, p_props = (params["dibao.fin_assets_months"], params["dibao.vehicle_exempt_value"],
-                                    params["dibao.max_properties"])
+def _assets(
+    h: DibaoHousehold,
+    params: ParameterSet,
+    standard: Decimal,
+    n: int,
+    trace: Trace,
+    codes: list[str],
+) -> bool:
+    p_months, p_vehicle, p_props = (
+        params["dibao.fin_assets_months"],
+        params["dibao.vehicle_exempt_value"],
+        params["dibao.max_properties"],
+    )
     per_capita_limit = p_months.decimal * standard
     fin_ok = h.financial_assets <= per_capita_limit * n  # exact: assets / n <= limit
-    trace.add("DIBAO-AST-01", REF_ASSETS,
-              inputs={"financial_assets": h.financial_assets, "household_size": n},
-              parameters=(p_months, params["dibao.standard"]),
-              result={"per_capita_financial_assets": round_half_up(h.financial_assets / n),
-                      "per_capita_limit": round_half_up(per_capita_limit), "within_limit": fin_ok},
-              explanation=(f"家庭金融资产{yuan(h.financial_assets)}元，人均"
-                           f"{yuan(round_half_up(h.financial_assets / n))}元，"
-                           + ("未超过" if fin_ok else "超过")
-                           + f"{p_months.decimal}个月低保标准(人均{yuan(per_capita_limit)}元)。"))
+    trace.add(
+        "DIBAO-AST-01",
+        REF_ASSETS,
+        inputs={"financial_assets": h.financial_assets, "household_size": n},
+        parameters=(p_months, params["dibao.standard"]),
+        result={
+            "per_capita_financial_assets": round_half_up(h.financial_assets / n),
+            "per_capita_limit": round_half_up(per_capita_limit),
+            "within_limit": fin_ok,
+        },
+        explanation=(
+            f"家庭金融资产{yuan(h.financial_assets)}元，人均"
+            f"{yuan(round_half_up(h.financial_assets / n))}元，"
+            + ("未超过" if fin_ok else "超过")
+            + f"{p_months.decimal}个月低保标准(人均{yuan(per_capita_limit)}元)。"
+        ),
+    )
     if not fin_ok:
         codes.append("FIN_ASSETS_OVER_LIMIT")
 
     limit = p_vehicle.decimal
-    counted = [v for v in h.vehicles if v.kind not in EXEMPT_KINDS and not (
-        v.valuation_certified and v.value is not None and v.value <= limit)]
-    trace.add("DIBAO-AST-02", REF_ASSETS,
-              inputs={"vehicles": [{"kind": v.kind, "value": v.value, "valuation_certified": v.valuation_certified}
-                                   for v in h.vehicles]},
-              parameters=(p_vehicle,),
-              result={"vehicles_counted": len(counted), "within_limit": not counted},
-              explanation=(f"登记车辆{len(h.vehicles)}辆，其中不予豁免的机动车{len(counted)}辆"
-                           f"(残疾人功能性补偿代步车、摩托车、电动自行车，以及经评估价值不超过{yuan(limit)}元的车辆予以豁免)。"))
+    counted = [
+        v
+        for v in h.vehicles
+        if v.kind not in EXEMPT_KINDS
+        and not (v.valuation_certified and v.value is not None and v.value <= limit)
+    ]
+    trace.add(
+        "DIBAO-AST-02",
+        REF_ASSETS,
+        inputs={
+            "vehicles": [
+                {"kind": v.kind, "value": v.value, "valuation_certified": v.valuation_certified}
+                for v in h.vehicles
+            ]
+        },
+        parameters=(p_vehicle,),
+        result={"vehicles_counted": len(counted), "within_limit": not counted},
+        explanation=(
+            f"登记车辆{len(h.vehicles)}辆，其中不予豁免的机动车{len(counted)}辆"
+            f"(残疾人功能性补偿代步车、摩托车、电动自行车，以及经评估价值不超过{yuan(limit)}元的车辆予以豁免)。"
+        ),
+    )
     if counted:
         codes.append("VEHICLE_OWNED")
 
     max_props = int(p_props.decimal)
     props_ok = h.residential_properties <= max_props
-    trace.add("DIBAO-AST-03", REF_ASSETS,
-              inputs={"residential_properties": h.residential_properties,
-                      "non_residential_properties": h.non_residential_properties},
-              parameters=(p_props,),
-              result={"within_limit": props_ok and h.non_residential_properties == 0},
-              explanation=(f"住房{h.residential_properties}套(上限{max_props}套)，"
-                           f"非住宅类房产{h.non_residential_properties}处(不得拥有)。"))
+    trace.add(
+        "DIBAO-AST-03",
+        REF_ASSETS,
+        inputs={
+            "residential_properties": h.residential_properties,
+            "non_residential_properties": h.non_residential_properties,
+        },
+        parameters=(p_props,),
+        result={"within_limit": props_ok and h.non_residential_properties == 0},
+        explanation=(
+            f"住房{h.residential_properties}套(上限{max_props}套)，"
+            f"非住宅类房产{h.non_residential_properties}处(不得拥有)。"
+        ),
+    )
     if not props_ok:
         codes.append("TOO_MANY_PROPERTIES")
     if h.non_residential_properties:
@@ -203,16 +279,31 @@ def _assets(h: DibaoHousehold, params: ParameterSet, standard: Decimal, n: int, 
     return fin_ok and not counted and props_ok and not h.non_residential_properties
 
 
-def _edge(p_mult: ParameterUsed, p_std: ParameterUsed, income: Decimal, n: int, trace: Trace,
-          codes: list[str]) -> None:
+def _edge(
+    p_mult: ParameterUsed,
+    p_std: ParameterUsed,
+    income: Decimal,
+    n: int,
+    trace: Trace,
+    codes: list[str],
+) -> None:
     """Informational: a household above the dibao line but below the edge line (rules.md §5)."""
     edge_line = p_mult.decimal * p_std.decimal
     below = income < edge_line * n
-    trace.add("EDGE-01", REF_EDGE, inputs={"monthly_income": income, "household_size": n},
-              parameters=(p_mult, p_std),
-              result={"edge_line_per_capita": round_half_up(edge_line), "edge_household_candidate": below},
-              explanation=(f"人均收入{'低于' if below else '不低于'}低保标准的{p_mult.decimal}倍"
-                           f"({yuan(round_half_up(edge_line))}元)"
-                           + ("，可作为低保边缘家庭另行认定(无低保金)。" if below else "。")))
+    trace.add(
+        "EDGE-01",
+        REF_EDGE,
+        inputs={"monthly_income": income, "household_size": n},
+        parameters=(p_mult, p_std),
+        result={
+            "edge_line_per_capita": round_half_up(edge_line),
+            "edge_household_candidate": below,
+        },
+        explanation=(
+            f"人均收入{'低于' if below else '不低于'}低保标准的{p_mult.decimal}倍"
+            f"({yuan(round_half_up(edge_line))}元)"
+            + ("，可作为低保边缘家庭另行认定(无低保金)。" if below else "。")
+        ),
+    )
     if below:
         codes.append("EDGE_HOUSEHOLD_CANDIDATE")

@@ -40,9 +40,14 @@ class ParameterSpec:
             if self.validate_json:
                 self.validate_json(raw)
             return raw
-        if isinstance(raw, bool) or isinstance(raw, float) or not isinstance(raw, str | int | Decimal):
+        if (
+            isinstance(raw, bool)
+            or isinstance(raw, float)
+            or not isinstance(raw, str | int | Decimal)
+        ):
             raise ParameterValueError(
-                f"{self.key} takes a decimal string (e.g. \"850.00\") or an integer, never a float")
+                f'{self.key} takes a decimal string (e.g. "850.00") or an integer, never a float'
+            )
         try:
             value = Decimal(str(raw).strip())
         except InvalidOperation as exc:
@@ -79,21 +84,47 @@ ZERO = Decimal(0)
 CATALOGUE: dict[str, ParameterSpec] = {
     s.key: s
     for s in (
-        _spec("dibao.standard", "money", "yuan per person per month",
-              "低保标准: monthly dibao standard per person (rules.md §4)",
-              minimum=ZERO, exclusive_minimum=True, maximum=Decimal(100_000)),
-        _spec("dibao.fin_assets_months", "integer", "months of the standard",
-              "Financial assets per capita may not exceed this many months of the standard (rules.md §3)",
-              minimum=ZERO, maximum=Decimal(600)),
-        _spec("dibao.vehicle_exempt_value", "money", "yuan",
-              "A car valued at most this much, with a valuation certificate, is exempted (rules.md §3)",
-              minimum=ZERO, maximum=Decimal(10_000_000)),
-        _spec("dibao.max_properties", "integer", "residential properties",
-              "Most residential properties a dibao household may own (rules.md §3)",
-              minimum=ZERO, maximum=Decimal(100)),
-        _spec("edge.multiplier", "decimal", "× dibao standard",
-              "低保边缘: per-capita income below this multiple of the standard (rules.md §5)",
-              minimum=Decimal(1), maximum=Decimal(10)),
+        _spec(
+            "dibao.standard",
+            "money",
+            "yuan per person per month",
+            "低保标准: monthly dibao standard per person (rules.md §4)",
+            minimum=ZERO,
+            exclusive_minimum=True,
+            maximum=Decimal(100_000),
+        ),
+        _spec(
+            "dibao.fin_assets_months",
+            "integer",
+            "months of the standard",
+            "Financial assets per capita may not exceed this many months of the standard (rules.md §3)",
+            minimum=ZERO,
+            maximum=Decimal(600),
+        ),
+        _spec(
+            "dibao.vehicle_exempt_value",
+            "money",
+            "yuan",
+            "A car valued at most this much, with a valuation certificate, is exempted (rules.md §3)",
+            minimum=ZERO,
+            maximum=Decimal(10_000_000),
+        ),
+        _spec(
+            "dibao.max_properties",
+            "integer",
+            "residential properties",
+            "Most residential properties a dibao household may own (rules.md §3)",
+            minimum=ZERO,
+            maximum=Decimal(100),
+        ),
+        _spec(
+            "edge.multiplier",
+            "decimal",
+            "× dibao standard",
+            "低保边缘: per-capita income below this multiple of the standard (rules.md §5)",
+            minimum=Decimal(1),
+            maximum=Decimal(10),
+        ),
     )
 }
 
@@ -131,10 +162,13 @@ class ParameterUsed:
 
     def snapshot(self) -> dict[str, Any]:
         return {
-            "key": self.key, "value": format_value(self.value), "region_code": self.region_code,
+            "key": self.key,
+            "value": format_value(self.value),
+            "region_code": self.region_code,
             "valid_from": self.valid_from.isoformat(),
             "valid_to": self.valid_to.isoformat() if self.valid_to else None,
-            "parameter_id": self.parameter_id, "source": self.source,
+            "parameter_id": self.parameter_id,
+            "source": self.source,
         }
 
 

@@ -34,8 +34,13 @@ class TraceStep:
             "legal_ref": self.legal_ref,
             "inputs": _text(self.inputs),
             "parameters": [
-                {"key": p.key, "value": _text(p.value), "region_code": p.region_code,
-                 "valid_from": p.valid_from.isoformat(), "parameter_id": p.parameter_id}
+                {
+                    "key": p.key,
+                    "value": _text(p.value),
+                    "region_code": p.region_code,
+                    "valid_from": p.valid_from.isoformat(),
+                    "parameter_id": p.parameter_id,
+                }
                 for p in self.parameters
             ],
             "result": _text(self.result),
@@ -47,8 +52,16 @@ class TraceStep:
 class Trace:
     steps: list[TraceStep] = field(default_factory=list)
 
-    def add(self, rule_id: str, legal_ref: str, *, inputs: dict[str, Any], result: dict[str, Any],
-            explanation: str, parameters: tuple[ParameterUsed, ...] = ()) -> None:
+    def add(
+        self,
+        rule_id: str,
+        legal_ref: str,
+        *,
+        inputs: dict[str, Any],
+        result: dict[str, Any],
+        explanation: str,
+        parameters: tuple[ParameterUsed, ...] = (),
+    ) -> None:
         self.steps.append(TraceStep(rule_id, legal_ref, inputs, parameters, result, explanation))
 
     def to_list(self) -> list[dict[str, Any]]:

@@ -34,15 +34,23 @@ def row_value(row: RowMapping) -> Any:
 
 
 def to_used(row: RowMapping) -> ParameterUsed:
-    return ParameterUsed(key=row["key"], value=row_value(row), region_code=row["region_code"],
-                         valid_from=row["valid_from"], valid_to=row["valid_to"], parameter_id=str(row["id"]),
-                         source=row["source"])
+    return ParameterUsed(
+        key=row["key"],
+        value=row_value(row),
+        region_code=row["region_code"],
+        valid_from=row["valid_from"],
+        valid_to=row["valid_to"],
+        parameter_id=str(row["id"]),
+        source=row["source"],
+    )
 
 
 def to_read(row: RowMapping) -> dict[str, Any]:
     value = row_value(row)
     return {
-        "parameter_id": str(row["id"]), "key": row["key"], "region_code": row["region_code"],
+        "parameter_id": str(row["id"]),
+        "key": row["key"],
+        "region_code": row["region_code"],
         "value": format_value(value) if not isinstance(value, dict | list) else value,
         "valid_from": row["valid_from"].isoformat(),
         "valid_to": row["valid_to"].isoformat() if row["valid_to"] else None,
@@ -61,29 +69,43 @@ def _require_region(region_code: str) -> None:
 def _require_spec(key: str) -> ParameterSpec:
     spec = spec_for(key)
     if spec is None:
-        raise RuleViolation(f"Unknown parameter key {key!r}; see GET /v1/parameters/keys.",
-                            code="unknown_parameter_key", extra={"known_keys": sorted(CATALOGUE)})
+        raise RuleViolation(
+            f"Unknown parameter key {key!r}; see GET /v1/parameters/keys.",
+            code="unknown_parameter_key",
+            extra={"known_keys": sorted(CATALOGUE)},
+        )
     return spec
 
 
-async def effective_parameters(uow: UnitOfWork, *, region_code: str, as_of: dt.date, known_at: dt.datetime,
-                               keys: Sequence[str] | None = None) -> dict[str, ParameterUsed]:
+async def effective_parameters(
+    uow: UnitOfWork,
+    *,
+    region_code: str,
+    as_of: dt.date,
+    known_at: dt.datetime,
+    keys: Sequence[str] | None = None,
+) -> dict[str, ParameterUsed]:
     """The values in force for ``region_code`` on ``as_of`` as known at ``known_at`` (with fallback)."""
     _require_region(region_code)
     rows = await ParameterRepository(uow.session).effective(
-        lineage=lineage(region_code), as_of=as_of, known_at=known_at, keys=keys)
+        lineage=lineage(region_code), as_of=as_of, known_at=known_at, keys=keys
+    )
     return {r["key"]: to_used(r) for r in rows}
 
 
-async def list_effective(uow: UnitOfWork, *, region_code: str, as_of: dt.date,
-                         known_at: dt.datetime) -> list[dict[str, Any]]:
+async def list_effective(
+    uow: UnitOfWork, *, region_code: str, as_of: dt.date, known_at: dt.datetime
+) -> list[dict[str, Any]]:
     _require_region(region_code)
     rows = await ParameterRepository(uow.session).effective(
-        lineage=lineage(region_code), as_of=as_of, known_at=known_at)
+        lineage=lineage(region_code), as_of=as_of, known_at=known_at
+    )
     return [{**to_read(r), "requested_region": region_code} for r in rows]
 
 
-async def parameter_history(uow: UnitOfWork, *, key: str, region_code: str | None) -> list[dict[str, Any]]:
+async def parameter_history(
+    uow: UnitOfWork, *, key: str, region_code: str | None
+) -> list[dict[str, Any]]:
     if spec_for(key) is None:
         raise NotFound(f"No parameter key {key!r}.")
     if region_code is not None:
@@ -93,9 +115,15 @@ async def parameter_history(uow: UnitOfWork, *, key: str, region_code: str | Non
 
 def _event(row: RowMapping) -> ParameterPublished:
     return ParameterPublished(
-        parameter_id=str(row["id"]), key=row["key"], region_code=row["region_code"],
-        valid_from=row["valid_from"], valid_to=row["valid_to"], value=format_value(row_value(row)),
-        source=row["source"], recorded_at=row["recorded_at"])
+        parameter_id=str(row["id"]),
+        key=row["key"],
+        region_code=row["region_code"],
+        valid_from=row["valid_from"],
+        valid_to=row["valid_to"],
+        value=format_value(row_value(row)),
+        source=row["source"],
+        recorded_at=row["recorded_at"],
+    )
 
 
 async def publish_parameter(uow: UnitOfWork, *, data: ParameterCreate) -> dict[str, Any]:
@@ -123,22 +151,38 @@ async def publish_parameter(uow: UnitOfWork, *, data: ParameterCreate) -> dict[s
             f"{data.key} for {data.region_code} already has a version in force "
             f"{row['valid_from']}..{row['valid_to'] or 'open'}; validity periods may not overlap.",
             code="parameter_validity_overlap",
-            extra={"conflicting_parameter_id": str(row["id"])})
+            extra={"conflicting_parameter_id": str(row["id"])},
+        )
     numeric = spec.kind != "json"
-    values = {"key": data.key, "region_code": data.region_code,
-              "value_numeric": value if numeric else None, "value_json": None if numeric else value}
+    values = {
+        "key": data.key,
+        "region_code": data.region_code,
+        "value_numeric": value if numeric else None,
+        "value_json": None if numeric else value,
+    }
     published: list[RowMapping] = []
     closed = None
     if to_close is not None:
         await repo.supersede(to_close["id"])
         closed = await repo.add(
-            id=uuid7(), key=to_close["key"], region_code=to_close["region_code"],
-            value_numeric=to_close["value_numeric"], value_json=to_close["value_json"],
-            valid_from=to_close["valid_from"], valid_to=data.valid_from - dt.timedelta(days=1),
-            supersedes_id=to_close["id"], source=to_close["source"])
+            id=uuid7(),
+            key=to_close["key"],
+            region_code=to_close["region_code"],
+            value_numeric=to_close["value_numeric"],
+            value_json=to_close["value_json"],
+            valid_from=to_close["valid_from"],
+            valid_to=data.valid_from - dt.timedelta(days=1),
+            supersedes_id=to_close["id"],
+            source=to_close["source"],
+        )
         published.append(closed)
-    new = await repo.add(id=uuid7(), valid_from=data.valid_from, valid_to=data.valid_to,
-                         source=data.source.text(), **values)
+    new = await repo.add(
+        id=uuid7(),
+        valid_from=data.valid_from,
+        valid_to=data.valid_to,
+        source=data.source.text(),
+        **values,
+    )
     published.append(new)
     for row in published:
         await add_event(uow.session, _event(row), source=SOURCE)

@@ -10,19 +10,37 @@ from socialaid.web.idempotency import run_idempotent
 from socialaid.web.problems import MEDIA_TYPE
 
 router = APIRouter(prefix="/v1/applications", tags=["applications"])
-PROBLEMS = {s: {"content": {MEDIA_TYPE: {}}, "description": d} for s, d in
-            ((400, "Malformed body"), (404, "Not found"), (409, "Idempotency-Key reused"),
-             (422, "Invalid application"))}
+PROBLEMS = {
+    s: {"content": {MEDIA_TYPE: {}}, "description": d}
+    for s, d in (
+        (400, "Malformed body"),
+        (404, "Not found"),
+        (409, "Idempotency-Key reused"),
+        (422, "Invalid application"),
+    )
+}
 
 
-@router.post("", status_code=201, response_model=ApplicationRead, responses=PROBLEMS,
-             summary="Submit an application: one case per requested programme (R-IN-01, R-IN-04, R-IN-05)")
-async def create_application(data: ApplicationCreate, request: Request, db: DbDep, settings: SettingsDep,
-                             idempotency_key: IdempotencyKey = None) -> JSONResponse:
+@router.post(
+    "",
+    status_code=201,
+    response_model=ApplicationRead,
+    responses=PROBLEMS,
+    summary="Submit an application: one case per requested programme (R-IN-01, R-IN-04, R-IN-05)",
+)
+async def create_application(
+    data: ApplicationCreate,
+    request: Request,
+    db: DbDep,
+    settings: SettingsDep,
+    idempotency_key: IdempotencyKey = None,
+) -> JSONResponse:
     async def work(uow: UnitOfWork) -> tuple[int, dict]:
         return 201, await submit_application(uow, data=data, settings=settings)
 
-    return await run_idempotent(request, db, key=idempotency_key, body=data.model_dump(mode="json"), work=work)
+    return await run_idempotent(
+        request, db, key=idempotency_key, body=data.model_dump(mode="json"), work=work
+    )
 
 
 @router.get("/{application_id}", response_model=ApplicationRead, responses=PROBLEMS)
@@ -32,7 +50,13 @@ async def get_application(application_id: str, db: DbDep) -> ApplicationRead:
         app = await repo.get_application(application_id)
         cases = await repo.list_cases_of_application(app["id"])
     return ApplicationRead(
-        application_id=str(app["id"]), region_code=app["region_code"], channel=app["channel"],
-        received_by=app["received_by"], created_at=app["created_at"],
-        cases=[{"case_id": str(c["id"]), "programme": c["programme"], "status": c["status"]} for c in cases],
+        application_id=str(app["id"]),
+        region_code=app["region_code"],
+        channel=app["channel"],
+        received_by=app["received_by"],
+        created_at=app["created_at"],
+        cases=[
+            {"case_id": str(c["id"]), "programme": c["programme"], "status": c["status"]}
+            for c in cases
+        ],
     )

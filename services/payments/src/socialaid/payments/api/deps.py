@@ -9,7 +9,10 @@ from socialaid.web.service import DbDep, get_settings
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 IdempotencyKey = Annotated[
     str | None,
-    Header(alias="Idempotency-Key", description="Same key + same body → same answer; different body → 409"),
+    Header(
+        alias="Idempotency-Key",
+        description="Same key + same body → same answer; different body → 409",
+    ),
 ]
 
 

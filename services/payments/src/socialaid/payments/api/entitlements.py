@@ -7,10 +7,16 @@ from socialaid.payments.use_cases.entitlements import list_entitlements
 router = APIRouter(prefix="/v1/entitlements", tags=["entitlements"])
 
 
-@router.get("", response_model=list[EntitlementRead],
-            summary="Entitlement schedules (from county approvals), with their changes")
-async def get_entitlements(db: DbDep, case_id: str | None = Query(None, min_length=1, max_length=64),
-                           limit: int = Query(100, ge=1, le=1000)) -> list[EntitlementRead]:
+@router.get(
+    "",
+    response_model=list[EntitlementRead],
+    summary="Entitlement schedules (from county approvals), with their changes",
+)
+async def get_entitlements(
+    db: DbDep,
+    case_id: str | None = Query(None, min_length=1, max_length=64),
+    limit: int = Query(100, ge=1, le=1000),
+) -> list[EntitlementRead]:
     async with db.uow() as uow:
         rows = await list_entitlements(uow, case_id=case_id, limit=limit)
     return [EntitlementRead.model_validate(r) for r in rows]

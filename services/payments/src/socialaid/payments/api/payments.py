@@ -7,8 +7,12 @@ from socialaid.payments.use_cases.payrolls import read_payment
 router = APIRouter(prefix="/v1/payments", tags=["payments"])
 
 
-@router.get("/{payment_id}", response_model=PaymentRead, responses=problems((404, "Not found")),
-            summary="One payment instruction: amount, payee snapshot and the bank's result (R-PA-04)")
+@router.get(
+    "/{payment_id}",
+    response_model=PaymentRead,
+    responses=problems((404, "Not found")),
+    summary="One payment instruction: amount, payee snapshot and the bank's result (R-PA-04)",
+)
 async def get_payment(payment_id: str, db: DbDep) -> PaymentRead:
     async with db.uow() as uow:
         return PaymentRead.model_validate(await read_payment(uow, payment_id=payment_id))

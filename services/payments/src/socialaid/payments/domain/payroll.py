@@ -58,12 +58,19 @@ class Outcome:
 
 def outcome(control: Totals, rows: Iterable[tuple[str, Decimal]]) -> Outcome:
     """Group ``(status, amount)`` rows of a payroll's instructions against its control totals."""
-    by: dict[str, list[Decimal]] = {PaymentStatus.SETTLED: [], PaymentStatus.FAILED: [],
-                                    PaymentStatus.PENDING: []}
+    by: dict[str, list[Decimal]] = {
+        PaymentStatus.SETTLED: [],
+        PaymentStatus.FAILED: [],
+        PaymentStatus.PENDING: [],
+    }
     for status, amount in rows:
         by[status].append(amount)
-    return Outcome(control=control, settled=Totals.of(by[PaymentStatus.SETTLED]),
-                   failed=Totals.of(by[PaymentStatus.FAILED]), pending=Totals.of(by[PaymentStatus.PENDING]))
+    return Outcome(
+        control=control,
+        settled=Totals.of(by[PaymentStatus.SETTLED]),
+        failed=Totals.of(by[PaymentStatus.FAILED]),
+        pending=Totals.of(by[PaymentStatus.PENDING]),
+    )
 
 
 def backoff_seconds(attempts: int, *, base: float, maximum: float) -> float:

@@ -25,7 +25,9 @@ def _values(event: CaseApproved) -> dict[str, Any]:
     }
 
 
-async def record_approval(uow: UnitOfWork, *, event: CaseApproved, event_id: str | None = None) -> str:
+async def record_approval(
+    uow: UnitOfWork, *, event: CaseApproved, event_id: str | None = None
+) -> str:
     """Create the case's entitlement, or apply a later approval to it (recording the change).
 
     Returns ``created``, ``unchanged`` or ``changed``. Duplicate deliveries of the
@@ -35,8 +37,15 @@ async def record_approval(uow: UnitOfWork, *, event: CaseApproved, event_id: str
         raise ValueError("an approved monthly amount cannot be negative")
     repo = PaymentsRepository(uow.session)
     values = _values(event)
-    created = await repo.add_entitlement(id=uuid7(), case_id=event.case_id, programme=event.programme,
-                                         status="active", version=1, source_event_id=event_id, **values)
+    created = await repo.add_entitlement(
+        id=uuid7(),
+        case_id=event.case_id,
+        programme=event.programme,
+        status="active",
+        version=1,
+        source_event_id=event_id,
+        **values,
+    )
     if created:
         return "created"
     row = await repo.get_entitlement_of_case(event.case_id, event.programme, for_update=True)
@@ -45,26 +54,55 @@ async def record_approval(uow: UnitOfWork, *, event: CaseApproved, event_id: str
         return "unchanged"
     await repo.update_entitlement(row["id"], row["version"], source_event_id=event_id, **values)
     await repo.add_entitlement_change(
-        entitlement_id=row["id"], from_version=row["version"], old_amount=row["monthly_amount"],
-        new_amount=values["monthly_amount"], old_start_month=row["start_month"],
-        new_start_month=values["start_month"], reason="a later approval of the case", source_event_id=event_id)
+        entitlement_id=row["id"],
+        from_version=row["version"],
+        old_amount=row["monthly_amount"],
+        new_amount=values["monthly_amount"],
+        old_start_month=row["start_month"],
+        new_start_month=values["start_month"],
+        reason="a later approval of the case",
+        source_event_id=event_id,
+    )
     return "changed"
 
 
 def entitlement_view(row: RowMapping, changes: list[RowMapping]) -> dict[str, Any]:
     return {
-        "entitlement_id": str(row["id"]), "case_id": row["case_id"], "programme": row["programme"],
-        "region_code": row["region_code"], "monthly_amount": row["monthly_amount"],
-        "start_month": row["start_month"], "end_month": row["end_month"],
-        "payee": {"account_name": row["payee_account_name"], "account_number": row["payee_account_number"],
-                  "bank_code": row["payee_bank_code"]},
-        "status": row["status"], "version": row["version"],
-        "changes": [{k: c[k] for k in ("from_version", "old_amount", "new_amount", "old_start_month",
-                                       "new_start_month", "reason", "at")} for c in changes],
+        "entitlement_id": str(row["id"]),
+        "case_id": row["case_id"],
+        "programme": row["programme"],
+        "region_code": row["region_code"],
+        "monthly_amount": row["monthly_amount"],
+        "start_month": row["start_month"],
+        "end_month": row["end_month"],
+        "payee": {
+            "account_name": row["payee_account_name"],
+            "account_number": row["payee_account_number"],
+            "bank_code": row["payee_bank_code"],
+        },
+        "status": row["status"],
+        "version": row["version"],
+        "changes": [
+            {
+                k: c[k]
+                for k in (
+                    "from_version",
+                    "old_amount",
+                    "new_amount",
+                    "old_start_month",
+                    "new_start_month",
+                    "reason",
+                    "at",
+                )
+            }
+            for c in changes
+        ],
     }
 
 
-async def list_entitlements(uow: UnitOfWork, *, case_id: str | None, limit: int = 100) -> list[dict[str, Any]]:
+async def list_entitlements(
+    uow: UnitOfWork, *, case_id: str | None, limit: int = 100
+) -> list[dict[str, Any]]:
     repo = PaymentsRepository(uow.session)
     rows = await repo.list_entitlements(case_id=case_id, limit=limit)
     out = []

@@ -23,15 +23,31 @@ from socialaid.web.idempotency import run_idempotent
 from socialaid.web.problems import MEDIA_TYPE
 
 router = APIRouter(tags=["departments"])
-PROBLEMS = {s: {"content": {MEDIA_TYPE: {}}, "description": d} for s, d in
-            ((400, "Malformed body"), (404, "Not found"), (409, "Conflict or Idempotency-Key reused"),
-             (422, "Invalid request"))}
+PROBLEMS = {
+    s: {"content": {MEDIA_TYPE: {}}, "description": d}
+    for s, d in (
+        (400, "Malformed body"),
+        (404, "Not found"),
+        (409, "Conflict or Idempotency-Key reused"),
+        (422, "Invalid request"),
+    )
+}
 
 
-@router.post("/v1/departments", status_code=201, response_model=DepartmentCreated, responses=PROBLEMS,
-             summary="Register a department with its subscriptions; the webhook secret is returned once (R-RF-05)")
-async def create_department(data: DepartmentCreate, request: Request, db: DbDep, settings: SettingsDep,
-                            idempotency_key: IdempotencyKey = None) -> JSONResponse:
+@router.post(
+    "/v1/departments",
+    status_code=201,
+    response_model=DepartmentCreated,
+    responses=PROBLEMS,
+    summary="Register a department with its subscriptions; the webhook secret is returned once (R-RF-05)",
+)
+async def create_department(
+    data: DepartmentCreate,
+    request: Request,
+    db: DbDep,
+    settings: SettingsDep,
+    idempotency_key: IdempotencyKey = None,
+) -> JSONResponse:
     secret: list[str] = []
 
     async def work(uow: UnitOfWork) -> tuple[int, dict]:
@@ -43,7 +59,9 @@ async def create_department(data: DepartmentCreate, request: Request, db: DbDep,
     body["has_secret"] = data.webhook_secret is not None
     resp = await run_idempotent(request, db, key=idempotency_key, body=body, work=work)
     if secret and "idempotent-replayed" not in resp.headers:
-        return JSONResponse({**json.loads(resp.body), "webhook_secret": secret[-1]}, status_code=201)
+        return JSONResponse(
+            {**json.loads(resp.body), "webhook_secret": secret[-1]}, status_code=201
+        )
     return resp
 
 
@@ -53,29 +71,52 @@ async def get_department(code: str, db: DbDep) -> dict:
         return await read_department(uow, code=code)
 
 
-@router.put("/v1/departments/{code}/subscriptions", response_model=DepartmentRead, responses=PROBLEMS,
-            summary="Replace the department's subscriptions (R-RF-05)")
-async def put_subscriptions(code: str, data: SubscriptionsUpdate, request: Request, db: DbDep,
-                            idempotency_key: IdempotencyKey = None) -> JSONResponse:
+@router.put(
+    "/v1/departments/{code}/subscriptions",
+    response_model=DepartmentRead,
+    responses=PROBLEMS,
+    summary="Replace the department's subscriptions (R-RF-05)",
+)
+async def put_subscriptions(
+    code: str,
+    data: SubscriptionsUpdate,
+    request: Request,
+    db: DbDep,
+    idempotency_key: IdempotencyKey = None,
+) -> JSONResponse:
     async def work(uow: UnitOfWork) -> tuple[int, dict]:
         return 200, await replace_subscriptions(uow, code=code, data=data)
 
-    return await run_idempotent(request, db, key=idempotency_key, body=data.model_dump(mode="json"),
-                                work=work)
+    return await run_idempotent(
+        request, db, key=idempotency_key, body=data.model_dump(mode="json"), work=work
+    )
 
 
-@router.get("/v1/departments/{code}/deliveries", response_model=list[DeliveryRead], responses=PROBLEMS,
-            summary="Deliveries for a department, oldest first (pull mode for departments without a webhook)")
-async def get_deliveries(code: str, db: DbDep, status: DeliveryStatus | None = None,
-                         limit: int = Query(100, ge=1, le=1000)) -> list[dict]:
+@router.get(
+    "/v1/departments/{code}/deliveries",
+    response_model=list[DeliveryRead],
+    responses=PROBLEMS,
+    summary="Deliveries for a department, oldest first (pull mode for departments without a webhook)",
+)
+async def get_deliveries(
+    code: str,
+    db: DbDep,
+    status: DeliveryStatus | None = None,
+    limit: int = Query(100, ge=1, le=1000),
+) -> list[dict]:
     async with db.uow() as uow:
         return await list_deliveries(uow, code=code, status=status, limit=limit)
 
 
-@router.post("/v1/deliveries/{delivery_id}/ack", response_model=DeliveryRead, responses=PROBLEMS,
-             summary="The department acknowledges a pulled delivery")
-async def ack_delivery(delivery_id: str, request: Request, db: DbDep,
-                       idempotency_key: IdempotencyKey = None) -> JSONResponse:
+@router.post(
+    "/v1/deliveries/{delivery_id}/ack",
+    response_model=DeliveryRead,
+    responses=PROBLEMS,
+    summary="The department acknowledges a pulled delivery",
+)
+async def ack_delivery(
+    delivery_id: str, request: Request, db: DbDep, idempotency_key: IdempotencyKey = None
+) -> JSONResponse:
     async def work(uow: UnitOfWork) -> tuple[int, dict]:
         return 200, await acknowledge_delivery(uow, delivery_id=delivery_id)
 

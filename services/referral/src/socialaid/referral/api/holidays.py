@@ -17,20 +17,33 @@ def _view(row: dict) -> dict:
     return HolidayRead.model_validate(dict(row)).model_dump(mode="json")
 
 
-@router.get("", response_model=list[HolidayRead],
-            summary="Public holidays and make-up working days used for referral deadlines")
+@router.get(
+    "",
+    response_model=list[HolidayRead],
+    summary="Public holidays and make-up working days used for referral deadlines",
+)
 async def get_holidays(db: DbDep, year: int | None = Query(None, ge=2000, le=2100)) -> list[dict]:
     async with db.uow() as uow:
         return [_view(r) for r in await DepartmentRepository(uow.session).list_holidays(year=year)]
 
 
-@router.put("/{day}", response_model=HolidayRead, responses=PROBLEMS,
-            summary="Declare a day a holiday or a make-up working day (applies to new referrals)")
-async def put_holiday(day: dt.date, data: HolidayIn, request: Request, db: DbDep,
-                      idempotency_key: IdempotencyKey = None) -> JSONResponse:
+@router.put(
+    "/{day}",
+    response_model=HolidayRead,
+    responses=PROBLEMS,
+    summary="Declare a day a holiday or a make-up working day (applies to new referrals)",
+)
+async def put_holiday(
+    day: dt.date,
+    data: HolidayIn,
+    request: Request,
+    db: DbDep,
+    idempotency_key: IdempotencyKey = None,
+) -> JSONResponse:
     async def work(uow: UnitOfWork) -> tuple[int, dict]:
         row = await DepartmentRepository(uow.session).put_holiday(day=day, **data.model_dump())
         return 200, _view(row)
 
-    return await run_idempotent(request, db, key=idempotency_key, body=data.model_dump(mode="json"),
-                                work=work)
+    return await run_idempotent(
+        request, db, key=idempotency_key, body=data.model_dump(mode="json"), work=work
+    )

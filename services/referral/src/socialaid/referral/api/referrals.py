@@ -17,25 +17,46 @@ from socialaid.web.idempotency import run_idempotent
 router = APIRouter(prefix="/v1/referrals", tags=["referrals"])
 
 
-@router.post("", status_code=201, response_model=ReferralRead, responses=PROBLEMS,
-             summary="Forward a case to a department with a deadline in working days (R-RF-01)")
-async def post_referral(data: ReferralCreate, request: Request, db: DbDep,
-                        idempotency_key: IdempotencyKey = None) -> JSONResponse:
+@router.post(
+    "",
+    status_code=201,
+    response_model=ReferralRead,
+    responses=PROBLEMS,
+    summary="Forward a case to a department with a deadline in working days (R-RF-01)",
+)
+async def post_referral(
+    data: ReferralCreate, request: Request, db: DbDep, idempotency_key: IdempotencyKey = None
+) -> JSONResponse:
     async def work(uow: UnitOfWork) -> tuple[int, dict]:
         return 201, await create_referral(uow, data=data)
 
-    return await run_idempotent(request, db, key=idempotency_key, body=data.model_dump(mode="json"),
-                                work=work)
+    return await run_idempotent(
+        request, db, key=idempotency_key, body=data.model_dump(mode="json"), work=work
+    )
 
 
-@router.get("", response_model=list[ReferralRead],
-            summary="List referrals by deadline; status=overdue lists the escalated ones (R-RF-06)")
-async def get_referrals(db: DbDep, department_code: str | None = Query(None, max_length=40),
-                        status: ReferralStatus | None = None, case_id: str | None = Query(None, max_length=64),
-                        limit: int = Query(100, ge=1, le=1000), offset: int = Query(0, ge=0)) -> list[dict]:
+@router.get(
+    "",
+    response_model=list[ReferralRead],
+    summary="List referrals by deadline; status=overdue lists the escalated ones (R-RF-06)",
+)
+async def get_referrals(
+    db: DbDep,
+    department_code: str | None = Query(None, max_length=40),
+    status: ReferralStatus | None = None,
+    case_id: str | None = Query(None, max_length=64),
+    limit: int = Query(100, ge=1, le=1000),
+    offset: int = Query(0, ge=0),
+) -> list[dict]:
     async with db.uow() as uow:
-        return await list_referrals(uow, department_code=department_code, status=status, case_id=case_id,
-                                    limit=limit, offset=offset)
+        return await list_referrals(
+            uow,
+            department_code=department_code,
+            status=status,
+            case_id=case_id,
+            limit=limit,
+            offset=offset,
+        )
 
 
 @router.get("/{referral_id}", response_model=ReferralRead, responses=PROBLEMS)
@@ -44,12 +65,22 @@ async def get_referral(referral_id: str, db: DbDep) -> dict:
         return await read_referral(uow, referral_id=referral_id)
 
 
-@router.post("/{referral_id}/reports", response_model=ReferralRead, responses=PROBLEMS,
-             summary="The department reports the result back (R-RF-01, R-RF-02)")
-async def post_report(referral_id: str, data: ReportCreate, request: Request, db: DbDep,
-                      idempotency_key: IdempotencyKey = None) -> JSONResponse:
+@router.post(
+    "/{referral_id}/reports",
+    response_model=ReferralRead,
+    responses=PROBLEMS,
+    summary="The department reports the result back (R-RF-01, R-RF-02)",
+)
+async def post_report(
+    referral_id: str,
+    data: ReportCreate,
+    request: Request,
+    db: DbDep,
+    idempotency_key: IdempotencyKey = None,
+) -> JSONResponse:
     async def work(uow: UnitOfWork) -> tuple[int, dict]:
         return 200, await report_referral(uow, referral_id=referral_id, data=data)
 
-    return await run_idempotent(request, db, key=idempotency_key, body=data.model_dump(mode="json"),
-                                work=work)
+    return await run_idempotent(
+        request, db, key=idempotency_key, body=data.model_dump(mode="json"), work=work
+    )

@@ -65,7 +65,9 @@ def china_date(moment: dt.datetime) -> dt.date:
     return moment.astimezone(CHINA_TZ).date()
 
 
-def deadline(calendar: WorkingCalendar, created_at: dt.datetime, days: int) -> tuple[dt.date, dt.datetime]:
+def deadline(
+    calendar: WorkingCalendar, created_at: dt.datetime, days: int
+) -> tuple[dt.date, dt.datetime]:
     """Due day and due moment (end of that day, China time) for a referral made at ``created_at``."""
     due_on = calendar.add_working_days(china_date(created_at), days)
     return due_on, dt.datetime.combine(due_on, END_OF_DAY)

@@ -34,8 +34,9 @@ class SubscriptionRule:
     programmes: frozenset[str] | None = None  # None: every programme
 
 
-def matches(rule: SubscriptionRule, *, event_type: str, region_code: str | None,
-            programme: str | None) -> bool:
+def matches(
+    rule: SubscriptionRule, *, event_type: str, region_code: str | None, programme: str | None
+) -> bool:
     if event_type not in rule.event_types:
         return False
     regions = lineage(region_code) if region_code else lineage("")
@@ -44,8 +45,18 @@ def matches(rule: SubscriptionRule, *, event_type: str, region_code: str | None,
     return rule.programmes is None or (programme is not None and programme in rule.programmes)
 
 
-def matching_departments(rules: Iterable[SubscriptionRule], *, event_type: str, region_code: str | None,
-                         programme: str | None) -> list[str]:
+def matching_departments(
+    rules: Iterable[SubscriptionRule],
+    *,
+    event_type: str,
+    region_code: str | None,
+    programme: str | None,
+) -> list[str]:
     """Departments with at least one matching subscription, each once, sorted."""
-    return sorted({r.department_code for r in rules
-                   if matches(r, event_type=event_type, region_code=region_code, programme=programme)})
+    return sorted(
+        {
+            r.department_code
+            for r in rules
+            if matches(r, event_type=event_type, region_code=region_code, programme=programme)
+        }
+    )

@@ -28,9 +28,23 @@ _KEEP: dict[str, tuple[str, ...]] = {
     CaseApproved.TYPE: (*_CASE, "monthly_amount", "start_month", "household_size", "approved_at"),
     CaseRejected.TYPE: (*_CASE, "reasons", "rejected_at"),
     CaseEnrolled.TYPE: (*_CASE, "first_payment_month", "enrolled_at"),
-    ReferralCreated.TYPE: ("referral_id", "case_id", "department_code", "reason", "due_at", "created_at"),
-    ReferralCompleted.TYPE: ("referral_id", "case_id", "department_code", "outcome", "assistance_given",
-                             "amount", "reported_at"),
+    ReferralCreated.TYPE: (
+        "referral_id",
+        "case_id",
+        "department_code",
+        "reason",
+        "due_at",
+        "created_at",
+    ),
+    ReferralCompleted.TYPE: (
+        "referral_id",
+        "case_id",
+        "department_code",
+        "outcome",
+        "assistance_given",
+        "amount",
+        "reported_at",
+    ),
 }
 
 
@@ -55,8 +69,21 @@ def minimise(event_type: str, data: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def webhook_body(*, event_id: str, event_type: str, source: str, subject: str | None, time: str,
-                 data: dict[str, Any]) -> dict[str, Any]:
+def webhook_body(
+    *,
+    event_id: str,
+    event_type: str,
+    source: str,
+    subject: str | None,
+    time: str,
+    data: dict[str, Any],
+) -> dict[str, Any]:
     """The JSON a department receives (pushed or pulled): envelope attributes + minimised data."""
-    return {"id": event_id, "type": event_type, "source": source, "subject": subject, "time": time,
-            "data": minimise(event_type, data)}
+    return {
+        "id": event_id,
+        "type": event_type,
+        "source": source,
+        "subject": subject,
+        "time": time,
+        "data": minimise(event_type, data),
+    }

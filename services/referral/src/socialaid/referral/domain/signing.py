@@ -25,7 +25,7 @@ def secret_key(secret: str) -> bytes:
     if not secret.startswith(PREFIX):
         raise ValueError("a webhook secret starts with 'whsec_'")
     try:
-        key = base64.b64decode(secret[len(PREFIX):], validate=True)
+        key = base64.b64decode(secret[len(PREFIX) :], validate=True)
     except (binascii.Error, ValueError) as exc:
         raise ValueError("the part after 'whsec_' must be base64") from exc
     if not MIN_KEY_BYTES <= len(key) <= MAX_KEY_BYTES:
@@ -48,7 +48,9 @@ def webhook_headers(secret: str, msg_id: str, timestamp: int, body: bytes) -> di
     }
 
 
-def verify(secret: str, headers: dict[str, str], body: bytes, *, now: int, tolerance: int = 300) -> bool:
+def verify(
+    secret: str, headers: dict[str, str], body: bytes, *, now: int, tolerance: int = 300
+) -> bool:
     """What a receiving department does: check the timestamp window and any v1 signature."""
     try:
         msg_id, ts = headers["webhook-id"], int(headers["webhook-timestamp"])
@@ -57,7 +59,9 @@ def verify(secret: str, headers: dict[str, str], body: bytes, *, now: int, toler
     if abs(now - ts) > tolerance:
         return False
     expected = sign(secret, msg_id, ts, body)
-    return any(hmac.compare_digest(expected, s) for s in headers.get("webhook-signature", "").split())
+    return any(
+        hmac.compare_digest(expected, s) for s in headers.get("webhook-signature", "").split()
+    )
 
 
 def backoff_seconds(attempts: int, *, base: float, cap: float) -> float:

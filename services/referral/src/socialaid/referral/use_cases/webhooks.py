@@ -40,8 +40,15 @@ def encode_body(payload: dict[str, Any]) -> bytes:
     return json.dumps(payload, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode()
 
 
-async def send(client: httpx.AsyncClient, *, url: str, secret: str, msg_id: str,
-               payload: dict[str, Any], now: dt.datetime) -> Outcome:
+async def send(
+    client: httpx.AsyncClient,
+    *,
+    url: str,
+    secret: str,
+    msg_id: str,
+    payload: dict[str, Any],
+    now: dt.datetime,
+) -> Outcome:
     body = encode_body(payload)
     headers = webhook_headers(secret, msg_id, int(now.timestamp()), body)
     try:
@@ -56,16 +63,26 @@ async def send(client: httpx.AsyncClient, *, url: str, secret: str, msg_id: str,
 async def _record(db: Database, settings: Settings, row: RowMapping, outcome: Outcome) -> None:
     now = dt.datetime.now(dt.UTC)
     attempts = row["attempts"] + 1
-    values: dict[str, Any] = {"attempts": attempts, "last_status_code": outcome.status_code,
-                              "last_error": outcome.error}
+    values: dict[str, Any] = {
+        "attempts": attempts,
+        "last_status_code": outcome.status_code,
+        "last_error": outcome.error,
+    }
     if outcome.ok:
         values |= {"status": DeliveryStatus.DELIVERED.value, "delivered_at": now}
     elif attempts >= settings.webhook_max_attempts:
         values |= {"status": DeliveryStatus.FAILED.value}
-        log.error("webhook delivery dead after %d attempts", attempts, extra={"delivery_id": str(row["id"])})
+        log.error(
+            "webhook delivery dead after %d attempts",
+            attempts,
+            extra={"delivery_id": str(row["id"])},
+        )
     else:
-        delay = backoff_seconds(attempts, base=settings.webhook_backoff_base_seconds,
-                                cap=settings.webhook_backoff_max_seconds)
+        delay = backoff_seconds(
+            attempts,
+            base=settings.webhook_backoff_base_seconds,
+            cap=settings.webhook_backoff_max_seconds,
+        )
         values |= {"next_attempt_at": now + dt.timedelta(seconds=delay)}
     async with db.uow() as uow:
         await DeliveryRepository(uow.session).update(row["id"], **values)
@@ -77,16 +94,24 @@ async def deliver_due(*, db: Database, settings: Settings, client: httpx.AsyncCl
     now = dt.datetime.now(dt.UTC)
     async with db.uow() as uow:
         rows = await DeliveryRepository(uow.session).claim_due(
-            now=now, lease_until=now + dt.timedelta(seconds=settings.webhook_lease_seconds),
-            limit=settings.webhook_batch_size)
+            now=now,
+            lease_until=now + dt.timedelta(seconds=settings.webhook_lease_seconds),
+            limit=settings.webhook_batch_size,
+        )
         await uow.commit()
     if not rows:
         return 0
     cipher = FieldCipher(settings.pii_encryption_key)
 
     async def one(row: RowMapping) -> None:
-        outcome = await send(client, url=row["webhook_url"], secret=cipher.decrypt(row["webhook_secret_encrypted"]),
-                             msg_id=row["event_id"], payload=row["payload"], now=dt.datetime.now(dt.UTC))
+        outcome = await send(
+            client,
+            url=row["webhook_url"],
+            secret=cipher.decrypt(row["webhook_secret_encrypted"]),
+            msg_id=row["event_id"],
+            payload=row["payload"],
+            now=dt.datetime.now(dt.UTC),
+        )
         await _record(db, settings, row, outcome)
 
     await asyncio.gather(*(one(r) for r in rows))

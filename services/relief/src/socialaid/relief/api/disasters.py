@@ -9,26 +9,42 @@ from socialaid.web.idempotency import run_idempotent
 from socialaid.web.problems import MEDIA_TYPE
 
 router = APIRouter(prefix="/v1/disasters", tags=["disasters"])
-PROBLEMS = {s: {"content": {MEDIA_TYPE: {}}, "description": d} for s, d in
-            ((400, "Malformed body"), (404, "Not found"), (409, "Idempotency-Key reused"),
-             (422, "Invalid disaster"))}
+PROBLEMS = {
+    s: {"content": {MEDIA_TYPE: {}}, "description": d}
+    for s, d in (
+        (400, "Malformed body"),
+        (404, "Not found"),
+        (409, "Idempotency-Key reused"),
+        (422, "Invalid disaster"),
+    )
+}
 
 
-@router.post("", status_code=201, response_model=DisasterRead, responses=PROBLEMS,
-             summary="Declare a disaster with its response level (R-DR-01)")
-async def create_disaster(data: DisasterCreate, request: Request, db: DbDep,
-                          idempotency_key: IdempotencyKey = None) -> JSONResponse:
+@router.post(
+    "",
+    status_code=201,
+    response_model=DisasterRead,
+    responses=PROBLEMS,
+    summary="Declare a disaster with its response level (R-DR-01)",
+)
+async def create_disaster(
+    data: DisasterCreate, request: Request, db: DbDep, idempotency_key: IdempotencyKey = None
+) -> JSONResponse:
     async def work(uow: UnitOfWork) -> tuple[int, dict]:
         return 201, await declare_disaster(uow, data=data)
 
-    return await run_idempotent(request, db, key=idempotency_key, body=data.model_dump(mode="json"),
-                                work=work)
+    return await run_idempotent(
+        request, db, key=idempotency_key, body=data.model_dump(mode="json"), work=work
+    )
 
 
 @router.get("", response_model=list[DisasterRead], summary="List disasters, newest first")
-async def get_disasters(db: DbDep, region_code: str | None = Query(None, pattern=r"^\d{6}$"),
-                        limit: int = Query(50, ge=1, le=500),
-                        offset: int = Query(0, ge=0)) -> list[dict]:
+async def get_disasters(
+    db: DbDep,
+    region_code: str | None = Query(None, pattern=r"^\d{6}$"),
+    limit: int = Query(50, ge=1, le=500),
+    offset: int = Query(0, ge=0),
+) -> list[dict]:
     async with db.uow() as uow:
         return await list_disasters(uow, region_code=region_code, limit=limit, offset=offset)
 

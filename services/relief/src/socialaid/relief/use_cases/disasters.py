@@ -20,10 +20,14 @@ SOURCE = "/socialaid/relief"
 
 def disaster_view(row: RowMapping) -> dict[str, Any]:
     return DisasterRead(
-        disaster_id=str(row["id"]), region_code=row["region_code"],
-        disaster_type=row["disaster_type"], response_level=row["response_level"],
-        started_on=row["started_on"], description=row["description"],
-        status=row["status"], declared_at=row["declared_at"],
+        disaster_id=str(row["id"]),
+        region_code=row["region_code"],
+        disaster_type=row["disaster_type"],
+        response_level=row["response_level"],
+        started_on=row["started_on"],
+        description=row["description"],
+        status=row["status"],
+        declared_at=row["declared_at"],
     ).model_dump(mode="json")
 
 
@@ -31,14 +35,27 @@ async def declare_disaster(uow: UnitOfWork, *, data: DisasterCreate) -> dict[str
     """Record the disaster and queue ``DisasterDeclared`` in the same transaction."""
     now = dt.datetime.now(dt.UTC)
     row = await ReliefRepository(uow.session).add_disaster(
-        id=uuid7(), region_code=data.region_code, disaster_type=data.disaster_type.value,
-        response_level=data.response_level.value, started_on=data.started_on,
-        description=data.description, status=DisasterStatus.DECLARED.value, declared_at=now,
+        id=uuid7(),
+        region_code=data.region_code,
+        disaster_type=data.disaster_type.value,
+        response_level=data.response_level.value,
+        started_on=data.started_on,
+        description=data.description,
+        status=DisasterStatus.DECLARED.value,
+        declared_at=now,
     )
-    await add_event(uow.session, DisasterDeclared(
-        disaster_id=str(row["id"]), region_code=row["region_code"], disaster_type=row["disaster_type"],
-        response_level=row["response_level"], started_on=row["started_on"], declared_at=now,
-    ), source=SOURCE)
+    await add_event(
+        uow.session,
+        DisasterDeclared(
+            disaster_id=str(row["id"]),
+            region_code=row["region_code"],
+            disaster_type=row["disaster_type"],
+            response_level=row["response_level"],
+            started_on=row["started_on"],
+            declared_at=now,
+        ),
+        source=SOURCE,
+    )
     return disaster_view(row)
 
 
@@ -46,8 +63,10 @@ async def read_disaster(uow: UnitOfWork, *, disaster_id: str) -> dict[str, Any]:
     return disaster_view(await ReliefRepository(uow.session).get_disaster(disaster_id))
 
 
-async def list_disasters(uow: UnitOfWork, *, region_code: str | None, limit: int,
-                         offset: int) -> list[dict[str, Any]]:
-    rows = await ReliefRepository(uow.session).list_disasters(region_code=region_code, limit=limit,
-                                                               offset=offset)
+async def list_disasters(
+    uow: UnitOfWork, *, region_code: str | None, limit: int, offset: int
+) -> list[dict[str, Any]]:
+    rows = await ReliefRepository(uow.session).list_disasters(
+        region_code=region_code, limit=limit, offset=offset
+    )
     return [disaster_view(r) for r in rows]

@@ -11,31 +11,54 @@ from socialaid.verification.use_cases.read import (
 from socialaid.web.problems import MEDIA_TYPE
 
 router = APIRouter(prefix="/v1/verifications", tags=["verifications"])
-PROBLEMS = {s: {"content": {MEDIA_TYPE: {}}, "description": d} for s, d in
-            ((404, "Not found"), (422, "Invalid query"))}
+PROBLEMS = {
+    s: {"content": {MEDIA_TYPE: {}}, "description": d}
+    for s, d in ((404, "Not found"), (422, "Invalid query"))
+}
 
 
-@router.get("", response_model=list[VerificationRead], responses=PROBLEMS,
-            summary="Verifications, newest first, optionally of one case (R-VE-01, R-VE-02)")
-async def list_(db: DbDep, case_id: str | None = Query(None, min_length=1, max_length=64),
-                programme: Programme | None = None, limit: int = Query(50, ge=1, le=500),
-                offset: int = Query(0, ge=0)) -> list[VerificationRead]:
+@router.get(
+    "",
+    response_model=list[VerificationRead],
+    responses=PROBLEMS,
+    summary="Verifications, newest first, optionally of one case (R-VE-01, R-VE-02)",
+)
+async def list_(
+    db: DbDep,
+    case_id: str | None = Query(None, min_length=1, max_length=64),
+    programme: Programme | None = None,
+    limit: int = Query(50, ge=1, le=500),
+    offset: int = Query(0, ge=0),
+) -> list[VerificationRead]:
     async with db.uow() as uow:
-        rows = await list_verifications(uow, case_id=case_id, programme=programme, limit=limit, offset=offset)
+        rows = await list_verifications(
+            uow, case_id=case_id, programme=programme, limit=limit, offset=offset
+        )
     return [VerificationRead.model_validate(r) for r in rows]
 
 
-@router.get("/{verification_id}", response_model=VerificationRead, responses=PROBLEMS,
-            summary="One verification with its verified figures, evidence list, discrepancies and "
-                    "department queries")
+@router.get(
+    "/{verification_id}",
+    response_model=VerificationRead,
+    responses=PROBLEMS,
+    summary="One verification with its verified figures, evidence list, discrepancies and "
+    "department queries",
+)
 async def get(verification_id: str, db: DbDep) -> VerificationRead:
     async with db.uow() as uow:
-        return VerificationRead.model_validate(await read_verification(uow, verification_id=verification_id))
+        return VerificationRead.model_validate(
+            await read_verification(uow, verification_id=verification_id)
+        )
 
 
-@router.get("/{verification_id}/evidence/{evidence_id}", response_model=EvidenceRead, responses=PROBLEMS,
-            summary="One department's answer as stored, with its hash")
+@router.get(
+    "/{verification_id}/evidence/{evidence_id}",
+    response_model=EvidenceRead,
+    responses=PROBLEMS,
+    summary="One department's answer as stored, with its hash",
+)
 async def get_evidence(verification_id: str, evidence_id: str, db: DbDep) -> EvidenceRead:
     async with db.uow() as uow:
         return EvidenceRead.model_validate(
-            await read_evidence(uow, verification_id=verification_id, evidence_id=evidence_id))
+            await read_evidence(uow, verification_id=verification_id, evidence_id=evidence_id)
+        )

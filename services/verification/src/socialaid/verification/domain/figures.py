@@ -108,15 +108,23 @@ def member_figures(facts: MemberFacts, *, exempt_vehicle_kinds: Iterable[str]) -
     unemployment = round_yuan(facts.unemployment) if living else ZERO
     exempt_count = sum(1 for k in facts.vehicle_kinds if k in exempt)
     return MemberFigures(
-        member_id=facts.member_id, alive=living, wages=wages, pensions=pensions,
+        member_id=facts.member_id,
+        alive=living,
+        wages=wages,
+        pensions=pensions,
         pension_excluded=round_yuan(facts.pension_central_basic) if living else ZERO,
-        unemployment=unemployment, countable_income=wages + pensions + unemployment,
-        deposits=round_yuan(facts.deposits), vehicles=len(facts.vehicle_kinds) - exempt_count,
-        vehicles_exempt=exempt_count, properties=len(facts.property_kinds),
+        unemployment=unemployment,
+        countable_income=wages + pensions + unemployment,
+        deposits=round_yuan(facts.deposits),
+        vehicles=len(facts.vehicle_kinds) - exempt_count,
+        vehicles_exempt=exempt_count,
+        properties=len(facts.property_kinds),
     )
 
 
-def compute_figures(facts: Sequence[MemberFacts], *, exempt_vehicle_kinds: Iterable[str]) -> HouseholdFigures:
+def compute_figures(
+    facts: Sequence[MemberFacts], *, exempt_vehicle_kinds: Iterable[str]
+) -> HouseholdFigures:
     """The household's verified monthly income and assets from the departments' facts."""
     exempt = tuple(exempt_vehicle_kinds)
     members = tuple(member_figures(f, exempt_vehicle_kinds=exempt) for f in facts)
@@ -162,9 +170,13 @@ class Tolerances:
     assets: Decimal = ZERO
 
 
-def find_discrepancies(declared: Declaration, figures: HouseholdFigures, *,
-                       deaths: Mapping[str, dt.date | None] | None = None,
-                       tolerances: Tolerances | None = None) -> list[Finding]:
+def find_discrepancies(
+    declared: Declaration,
+    figures: HouseholdFigures,
+    *,
+    deaths: Mapping[str, dt.date | None] | None = None,
+    tolerances: Tolerances | None = None,
+) -> list[Finding]:
     """Every difference between the declaration and the verified figures (R-VE-02)."""
     tolerances = tolerances or Tolerances()
     deaths = deaths or {}
@@ -172,17 +184,32 @@ def find_discrepancies(declared: Declaration, figures: HouseholdFigures, *,
     for m in figures.members:
         if not m.alive:
             died = deaths.get(m.member_id)
-            found.append(Finding(f"member_alive:{m.member_id}", "alive",
-                                 f"deceased {died.isoformat()}" if died else "deceased", m.member_id))
+            found.append(
+                Finding(
+                    f"member_alive:{m.member_id}",
+                    "alive",
+                    f"deceased {died.isoformat()}" if died else "deceased",
+                    m.member_id,
+                )
+            )
             continue
         said = round_yuan(declared.monthly_income.get(m.member_id, ZERO))
         if abs(said - m.countable_income) > tolerances.income:
-            found.append(Finding(f"monthly_income:{m.member_id}", str(said), str(m.countable_income),
-                                 m.member_id))
+            found.append(
+                Finding(
+                    f"monthly_income:{m.member_id}", str(said), str(m.countable_income), m.member_id
+                )
+            )
     living = {m.member_id for m in figures.members if m.alive}
-    said_total = round_yuan(sum((v for k, v in declared.monthly_income.items() if k in living), ZERO))
+    said_total = round_yuan(
+        sum((v for k, v in declared.monthly_income.items() if k in living), ZERO)
+    )
     if abs(said_total - figures.verified_monthly_income) > tolerances.income:
-        found.append(Finding("household_monthly_income", str(said_total), str(figures.verified_monthly_income)))
+        found.append(
+            Finding(
+                "household_monthly_income", str(said_total), str(figures.verified_monthly_income)
+            )
+        )
     said_assets = round_yuan(declared.financial_assets)
     if abs(said_assets - figures.financial_assets) > tolerances.assets:
         found.append(Finding("financial_assets", str(said_assets), str(figures.financial_assets)))

@@ -54,7 +54,9 @@ def pseudonymise(body: dict[str, Any], member_of: dict[str, str]) -> dict[str, A
     for r in body.get("results", []):
         r = dict(r)
         idn = str(r.pop("id_number", "")).upper()
-        results.append({"member_id": member_of.get(idn), "id_number_masked": mask_id_number(idn), **r})
+        results.append(
+            {"member_id": member_of.get(idn), "id_number_masked": mask_id_number(idn), **r}
+        )
     out["results"] = results
     return out
 
@@ -63,42 +65,86 @@ def _facts(member_id: str, idn: str, answers: dict[str, DepartmentAnswer]) -> Me
     ps = answers["public_security"].results[idn]
     hr = answers["hr"].results[idn]
     return MemberFacts(
-        member_id=member_id, alive=ps.alive, deceased_on=ps.deceased_on, registered_region=ps.region_code,
-        wages=hr.wages_monthly, pension=hr.pension_monthly,
-        pension_central_basic=hr.pension_central_basic_monthly, unemployment=hr.unemployment_monthly,
+        member_id=member_id,
+        alive=ps.alive,
+        deceased_on=ps.deceased_on,
+        registered_region=ps.region_code,
+        wages=hr.wages_monthly,
+        pension=hr.pension_monthly,
+        pension_central_basic=hr.pension_central_basic_monthly,
+        unemployment=hr.unemployment_monthly,
         deposits=answers["banks"].results[idn].deposits,
-        vehicle_kinds=tuple(str(v.get("kind", "other")) for v in answers["vehicles"].results[idn].vehicles),
-        property_kinds=tuple(str(p.get("kind", "other"))
-                             for p in answers["real_estate"].results[idn].properties),
+        vehicle_kinds=tuple(
+            str(v.get("kind", "other")) for v in answers["vehicles"].results[idn].vehicles
+        ),
+        property_kinds=tuple(
+            str(p.get("kind", "other")) for p in answers["real_estate"].results[idn].properties
+        ),
     )
 
 
-async def _fail(uow: UnitOfWork, event: CaseAccepted, verification_id: Any, reasons: list[str],
-                source_event_id: str | None, figures: dict[str, Any] | None = None) -> bool:
+async def _fail(
+    uow: UnitOfWork,
+    event: CaseAccepted,
+    verification_id: Any,
+    reasons: list[str],
+    source_event_id: str | None,
+    figures: dict[str, Any] | None = None,
+) -> bool:
     now = dt.datetime.now(dt.UTC)
     created = await VerificationRepository(uow.session).add_request(
-        id=verification_id, case_id=event.case_id, programme=event.programme, region_code=event.region_code,
-        benefit_month=event.benefit_month, status="failed", reasons=reasons, figures=figures or {},
-        source_event_id=source_event_id, completed_at=now)
+        id=verification_id,
+        case_id=event.case_id,
+        programme=event.programme,
+        region_code=event.region_code,
+        benefit_month=event.benefit_month,
+        status="failed",
+        reasons=reasons,
+        figures=figures or {},
+        source_event_id=source_event_id,
+        completed_at=now,
+    )
     if created is None:
         return False
-    await add_event(uow.session, VerificationFailed(
-        verification_id=str(verification_id), case_id=event.case_id, programme=event.programme,
-        region_code=event.region_code, reasons=reasons, failed_at=now), source=SOURCE)
+    await add_event(
+        uow.session,
+        VerificationFailed(
+            verification_id=str(verification_id),
+            case_id=event.case_id,
+            programme=event.programme,
+            region_code=event.region_code,
+            reasons=reasons,
+            failed_at=now,
+        ),
+        source=SOURCE,
+    )
     return True
 
 
-async def verify_case(uow: UnitOfWork, *, event: CaseAccepted, gateway: DepartmentGateway,
-                      settings: Settings, source_event_id: str | None = None) -> str | None:
+async def verify_case(
+    uow: UnitOfWork,
+    *,
+    event: CaseAccepted,
+    gateway: DepartmentGateway,
+    settings: Settings,
+    source_event_id: str | None = None,
+) -> str | None:
     """Verify the case; returns the new verification id, or None when it was already verified."""
     repo = VerificationRepository(uow.session)
     if await repo.get_by_case(programme=event.programme, case_id=event.case_id) is not None:
         return None
     verification_id = uuid7()
-    reasons = consent_problems(signed=event.consent.signed, scope=event.consent.scope,
-                               required=settings.required_consent_scope)
+    reasons = consent_problems(
+        signed=event.consent.signed,
+        scope=event.consent.scope,
+        required=settings.required_consent_scope,
+    )
     if reasons:  # R-IN-05: no department is asked anything without the household's authorisation
-        return str(verification_id) if await _fail(uow, event, verification_id, reasons, source_event_id) else None
+        return (
+            str(verification_id)
+            if await _fail(uow, event, verification_id, reasons, source_event_id)
+            else None
+        )
 
     member_of = {m.id_number.upper(): m.member_id for m in event.members}
     answers, attempts = await gateway.query_all(list(member_of), request_id=str(verification_id))
@@ -107,52 +153,119 @@ async def verify_case(uow: UnitOfWork, *, event: CaseAccepted, gateway: Departme
     figures = compute_figures(facts, exempt_vehicle_kinds=settings.exempt_vehicle_kinds)
     declaration = Declaration(
         monthly_income={m.member_id: Decimal(m.declared_monthly_income) for m in event.members},
-        financial_assets=event.declared_assets.financial_assets, vehicles=event.declared_assets.vehicles,
-        properties=event.declared_assets.properties)
+        financial_assets=event.declared_assets.financial_assets,
+        vehicles=event.declared_assets.vehicles,
+        properties=event.declared_assets.properties,
+    )
     findings: list[Finding] = find_discrepancies(
-        declaration, figures, deaths={f.member_id: f.deceased_on for f in facts},
-        tolerances=Tolerances(income=settings.income_tolerance, assets=settings.assets_tolerance))
+        declaration,
+        figures,
+        deaths={f.member_id: f.deceased_on for f in facts},
+        tolerances=Tolerances(income=settings.income_tolerance, assets=settings.assets_tolerance),
+    )
 
     if figures.household_size == 0:
-        created = await _fail(uow, event, verification_id, ["no_living_members"], source_event_id,
-                              figures.as_json())
+        created = await _fail(
+            uow, event, verification_id, ["no_living_members"], source_event_id, figures.as_json()
+        )
         if not created:
             return None
     else:
         now = dt.datetime.now(dt.UTC)
         created_id = await repo.add_request(
-            id=verification_id, case_id=event.case_id, programme=event.programme,
-            region_code=event.region_code, benefit_month=event.benefit_month, status="completed", reasons=[],
-            household_size=figures.household_size, verified_monthly_income=figures.verified_monthly_income,
-            financial_assets=figures.financial_assets, vehicles=figures.vehicles, properties=figures.properties,
-            deceased_members=figures.deceased_members, figures=figures.as_json(),
-            source_event_id=source_event_id, completed_at=now)
+            id=verification_id,
+            case_id=event.case_id,
+            programme=event.programme,
+            region_code=event.region_code,
+            benefit_month=event.benefit_month,
+            status="completed",
+            reasons=[],
+            household_size=figures.household_size,
+            verified_monthly_income=figures.verified_monthly_income,
+            financial_assets=figures.financial_assets,
+            vehicles=figures.vehicles,
+            properties=figures.properties,
+            deceased_members=figures.deceased_members,
+            figures=figures.as_json(),
+            source_event_id=source_event_id,
+            completed_at=now,
+        )
         if created_id is None:
             return None
-        await add_event(uow.session, VerificationCompleted(
-            verification_id=str(verification_id), case_id=event.case_id, programme=event.programme,
-            region_code=event.region_code, benefit_month=event.benefit_month,
-            household_size=figures.household_size, verified_monthly_income=figures.verified_monthly_income,
-            income_by_source=figures.income_by_source, financial_assets=figures.financial_assets,
-            vehicles=figures.vehicles, properties=figures.properties,
-            deceased_members=figures.deceased_members,
-            discrepancies=[Discrepancy(item=f.item, declared=f.declared, verified=f.verified) for f in findings],
-            evidence_count=len(answers), completed_at=now), source=SOURCE)
+        await add_event(
+            uow.session,
+            VerificationCompleted(
+                verification_id=str(verification_id),
+                case_id=event.case_id,
+                programme=event.programme,
+                region_code=event.region_code,
+                benefit_month=event.benefit_month,
+                household_size=figures.household_size,
+                verified_monthly_income=figures.verified_monthly_income,
+                income_by_source=figures.income_by_source,
+                financial_assets=figures.financial_assets,
+                vehicles=figures.vehicles,
+                properties=figures.properties,
+                deceased_members=figures.deceased_members,
+                discrepancies=[
+                    Discrepancy(item=f.item, declared=f.declared, verified=f.verified)
+                    for f in findings
+                ],
+                evidence_count=len(answers),
+                completed_at=now,
+            ),
+            source=SOURCE,
+        )
 
-    await repo.add_queries([
-        {"verification_id": verification_id, "department": a.department, "attempt": a.attempt,
-         "request_hash": a.request_hash, "status": a.status, "http_status": a.http_status,
-         "duration_ms": a.duration_ms, "error": a.error, "queried_at": a.queried_at} for a in attempts])
+    await repo.add_queries(
+        [
+            {
+                "verification_id": verification_id,
+                "department": a.department,
+                "attempt": a.attempt,
+                "request_hash": a.request_hash,
+                "status": a.status,
+                "http_status": a.http_status,
+                "duration_ms": a.duration_ms,
+                "error": a.error,
+                "queried_at": a.queried_at,
+            }
+            for a in attempts
+        ]
+    )
     rows = []
     for name, answer in sorted(answers.items()):
         payload = pseudonymise(answer.body, member_of)
-        rows.append({"id": uuid7(), "verification_id": verification_id, "source": name,
-                     "fetched_at": answer.fetched_at, "payload": payload, "payload_hash": canonical_hash(payload),
-                     "response_hash": answer.response_hash})
+        rows.append(
+            {
+                "id": uuid7(),
+                "verification_id": verification_id,
+                "source": name,
+                "fetched_at": answer.fetched_at,
+                "payload": payload,
+                "payload_hash": canonical_hash(payload),
+                "response_hash": answer.response_hash,
+            }
+        )
     await repo.add_evidence(rows)
-    await repo.add_discrepancies([
-        {"verification_id": verification_id, "item": f.item, "member_id": f.member_id,
-         "declared": f.declared, "verified": f.verified} for f in findings])
-    log.info("case verified", extra={"case_id": event.case_id, "verification_id": str(verification_id),
-                                     "discrepancies": len(findings)})
+    await repo.add_discrepancies(
+        [
+            {
+                "verification_id": verification_id,
+                "item": f.item,
+                "member_id": f.member_id,
+                "declared": f.declared,
+                "verified": f.verified,
+            }
+            for f in findings
+        ]
+    )
+    log.info(
+        "case verified",
+        extra={
+            "case_id": event.case_id,
+            "verification_id": str(verification_id),
+            "discrepancies": len(findings),
+        },
+    )
     return str(verification_id)
