@@ -28,7 +28,7 @@ from socialaid.events.consumer import ConsumerRunner
 from socialaid.events.inbox import Applier, Subscription
 from socialaid.events.relay import OutboxRelay
 from socialaid.web.observability import KafkaProbe, health_router, install_observability
-from socialaid.web.problems import install_problem_handlers
+from socialaid.web.problems import MEDIA_TYPE, install_problem_handlers, problem_openapi
 
 log = logging.getLogger("socialaid.service")
 
@@ -90,7 +90,11 @@ def _admin_router(spec: ServiceSpec) -> APIRouter:
         return await applier(request).redrive(subject)
 
     @router.post(
-        "/{parked_id}/discard", summary="Give up on one parked message (recorded with a note)"
+        "/{parked_id}/discard",
+        summary="Give up on one parked message (recorded with a note)",
+        responses={
+            404: {"description": "No open parked message with this id", "content": {MEDIA_TYPE: {}}}
+        },
     )
     async def discard(
         parked_id: int, request: Request, note: str = "discarded by operator"
@@ -125,6 +129,7 @@ def create_app(spec: ServiceSpec, settings: ServiceSettings | None = None) -> Fa
         app.include_router(router)
     if spec.subscriptions is not None:
         app.include_router(_admin_router(spec))
+    problem_openapi(app)
     return app
 
 
