@@ -9,7 +9,9 @@ and check-jsonschema, which ships the compose-spec JSON schema).
    check, `service_completed_successfully` targets are one-shot.
 3. The socialaid contract with deploy/local/stack.py: per service a `migrate-<svc>`,
    `<svc>-api` (host port of stack.py -> 8000) and `<svc>-worker`, each with exactly its
-   own `<SVC>_DATABASE_URL` / `<SVC>_KAFKA_BOOTSTRAP` (+ the partner URL it needs), the
+   own `<SVC>_DATABASE_URL` / `<SVC>_KAFKA_BOOTSTRAP` (+ the partner URL it needs); the
+   worker alone also `<SVC>_WORKER_HOST=0.0.0.0` / `<SVC>_WORKER_PORT=9000`, a health
+   check on that port's /healthz and the host port of stack.py's worker_port(); the
    simulators on their stack.py ports, the topics job, postgres 15 and apache/kafka 4.x
    with auto-create off.
 """
@@ -34,6 +36,7 @@ EXTRA_ENV = {
     "verification": {"VERIFICATION_DEPARTMENT_URL": "http://department-sim:8101"},
     "payments": {"PAYMENTS_BANK_URL": "http://bank-sim:8102"},
 }
+WORKER_PORT = generate.WORKER_PORT  # container port of the worker's /healthz and /metrics
 
 
 def compose_schema() -> dict[str, Any]:
@@ -135,6 +138,13 @@ def check(path: Path) -> list[str]:
             env = env_of(s)
             for k, v in want.items():
                 expect(env.get(k) == v, f"{role}: {k}={env.get(k)!r}, expected {v!r}")
+            worker_env = {f"{up}_WORKER_HOST": "0.0.0.0", f"{up}_WORKER_PORT": str(WORKER_PORT)}
+            for k, v in worker_env.items():
+                if role == f"{svc}-worker":
+                    expect(env.get(k) == v, f"{role}: {k}={env.get(k)!r}, expected {v!r} "
+                                            "(the worker's /healthz and /metrics)")
+                else:
+                    expect(k not in env, f"{role}: {k} belongs to the worker only")
             for k in env:
                 foreign = k.split("_", 1)[0].lower()
                 expect(foreign == svc or foreign not in generate.read_services(),
@@ -144,8 +154,16 @@ def check(path: Path) -> list[str]:
         api = services.get(f"{svc}-api", {})
         expect(f"{port}:8000" in [str(p) for p in api.get("ports", [])],
                f"{svc}-api: expected port mapping {port}:8000")
-        expect((services.get(f"{svc}-worker", {}).get("command") or [None])[0] == "worker",
-               f"{svc}-worker: command must be worker")
+        worker = services.get(f"{svc}-worker", {})
+        expect((worker.get("command") or [None])[0] == "worker", f"{svc}-worker: command must be worker")
+        hc = worker.get("healthcheck") or {}
+        hc_test = hc.get("test") or []
+        hc_test = " ".join(hc_test) if isinstance(hc_test, list) else str(hc_test)
+        expect(not hc.get("disable") and f"http://127.0.0.1:{WORKER_PORT}/healthz" in hc_test,
+               f"{svc}-worker: healthcheck must GET http://127.0.0.1:{WORKER_PORT}/healthz")
+        host_port = generate.local_worker_port(svc)
+        expect(f"{host_port}:{WORKER_PORT}" in [str(p) for p in worker.get("ports", [])],
+               f"{svc}-worker: expected port mapping {host_port}:{WORKER_PORT} (stack.py worker_port)")
         expect((services.get(f"migrate-{svc}", {}).get("command") or [None])[0] == "migrate",
                f"migrate-{svc}: command must be migrate")
         for role in (f"{svc}-api", f"{svc}-worker"):

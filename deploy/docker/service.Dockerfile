@@ -70,10 +70,11 @@ WORKDIR /app
 COPY --from=build /app /app
 
 USER 10001:10001
-EXPOSE 8000
+# 8000: the API (serve); 9000: a worker's /healthz and /metrics when <SVC>_WORKER_PORT=9000.
+EXPOSE 8000 9000
 
-# Liveness of the HTTP API (serve). Workers, migrate and the one-shot jobs disable it
-# (compose: `healthcheck: {disable: true}`); the simulators set HEALTHCHECK_PORT.
+# Liveness on /healthz of HEALTHCHECK_PORT: the API by default; compose points workers at their
+# own port; migrate and the one-shot jobs disable it; the simulators set HEALTHCHECK_PORT.
 HEALTHCHECK --interval=10s --timeout=5s --start-period=20s --retries=3 \
     CMD ["/app/.venv/bin/python", "-c", "import os, urllib.request as u; u.urlopen('http://127.0.0.1:%s/healthz' % os.environ.get('HEALTHCHECK_PORT', '8000'), timeout=4)"]
 

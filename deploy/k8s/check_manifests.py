@@ -12,8 +12,10 @@ fields fail):
 - any other kind fails: add its schema first.
 Then the socialaid rules: naming, namespace, probes, resources, non-root and read-only
 root filesystem, selectors that select, references that resolve, one Deployment pair +
-Service + HPA + ConfigMap + migrate Job + Database + role per service, one KafkaTopic
-per contract topic (replicas 3, min ISR 2).
+Service + HPA + ConfigMap + migrate Job + Database + role per service, workers serving
+/healthz and /metrics (<SVC>_WORKER_HOST/PORT, port `metrics`, probes) and Prometheus
+scrape annotations on api and worker pods, one KafkaTopic per contract topic
+(replicas 3, min ISR 2).
 """
 
 from __future__ import annotations
@@ -197,6 +199,7 @@ class Checker:
             for probe, path in (("livenessProbe", "/healthz"), ("readinessProbe", "/readyz")):
                 if ((c.get(probe) or {}).get("httpGet") or {}).get("path") != path:
                     self.err(api, f"{probe} must GET {path}")
+            self.worker_http(svc, worker, api)
             if worker["spec"].get("replicas") != 1:
                 self.err(worker, "the worker runs exactly 1 replica")
             tmpl_labels = api["spec"]["template"]["metadata"]["labels"]
@@ -227,6 +230,47 @@ class Checker:
             if not any(all(t["spec"]["template"]["metadata"]["labels"].get(k) == v for k, v in sel.items())
                        for t in dep.values()):
                 self.err(pdb, "selects no pods")
+
+    def worker_http(self, svc: str, worker: dict[str, Any], api: dict[str, Any]) -> None:
+        """The worker's /healthz and /metrics (<SVC>_WORKER_PORT): env, port, probes, scraping."""
+        up = svc.upper()
+        c = worker["spec"]["template"]["spec"]["containers"][0]
+        env = self._env_values(c)
+        host, port = env.get(f"{up}_WORKER_HOST"), env.get(f"{up}_WORKER_PORT")
+        if host != "0.0.0.0":
+            self.err(worker, f"{up}_WORKER_HOST={host!r}: must be 0.0.0.0 (the default 127.0.0.1 "
+                             "is unreachable for probes and Prometheus)")
+        if port != str(generate.WORKER_PORT):
+            self.err(worker, f"{up}_WORKER_PORT={port!r}, expected {generate.WORKER_PORT!r} "
+                             "(without it the worker serves no /healthz or /metrics)")
+        ports = {p.get("name"): p["containerPort"] for p in c.get("ports", [])}
+        if ports.get("metrics") != generate.WORKER_PORT:
+            self.err(worker, f"needs container port metrics={generate.WORKER_PORT}")
+        for probe in ("livenessProbe", "readinessProbe"):
+            get = (c.get(probe) or {}).get("httpGet") or {}
+            target = ports.get(get.get("port"), get.get("port"))
+            if get.get("path") != "/healthz" or str(target) != str(generate.WORKER_PORT):
+                self.err(worker, f"{probe} must GET /healthz on the worker port {generate.WORKER_PORT}")
+        api_c = api["spec"]["template"]["spec"]["containers"][0]
+        api_ports = {p.get("name"): p["containerPort"] for p in api_c.get("ports", [])}
+        for obj, want in ((api, api_ports.get("http")), (worker, generate.WORKER_PORT)):
+            ann = (obj["spec"]["template"].get("metadata") or {}).get("annotations") or {}
+            if (ann.get("prometheus.io/scrape"), ann.get("prometheus.io/port"),
+                    ann.get("prometheus.io/path")) != ("true", str(want), "/metrics"):
+                self.err(obj, f"pod template needs prometheus.io/scrape \"true\", "
+                              f"prometheus.io/port \"{want}\", prometheus.io/path /metrics")
+
+    def _env_values(self, c: dict[str, Any]) -> dict[str, str | None]:
+        """Literal values of a container's environment (ConfigMaps first, env overrides)."""
+        values: dict[str, str | None] = {}
+        for ef in c.get("envFrom", []):
+            ref = (ef.get("configMapRef") or {}).get("name")
+            cm = self.by_kind["ConfigMap"].get(ref or "")
+            if cm:
+                values.update({k: str(v) for k, v in (cm.get("data") or {}).items()})
+        for e in c.get("env", []):
+            values[e["name"]] = e.get("value")
+        return values
 
     # ------------------------------------------------------------ kafka
     def kafka(self) -> None:

@@ -32,11 +32,28 @@ IMAGE_TAG = "0.1.0"
 KAFKA_CLUSTER = "socialaid-kafka"  # Strimzi Kafka name (platform/kafka.yaml)
 KAFKA_BOOTSTRAP = f"{KAFKA_CLUSTER}-kafka-bootstrap:9092"
 PG_CLUSTER = "socialaid-pg"        # CloudNativePG Cluster name; its primary is <name>-rw
+API_PORT = 8000                    # `serve`: the API, /healthz, /readyz, /metrics
+WORKER_PORT = 9000                 # `worker` with <SVC>_WORKER_PORT: /healthz and /metrics
+METRICS_PATH = "/metrics"
 TOPIC_PARTITIONS = 3
 TOPIC_REPLICAS = 3
 TOPIC_MIN_ISR = 2
 TOPIC_RETENTION_MS = {"socialaid.deadletter": 30 * 24 * 3600 * 1000}  # default: 7 days
 DEFAULT_RETENTION_MS = 7 * 24 * 3600 * 1000
+
+# Prometheus scrape annotations of a pod template (the `kubernetes-pods` job of the
+# Prometheus Helm chart and most annotation-based setups honour them).
+SCRAPE_ANNOTATIONS = Template("""\
+        prometheus.io/scrape: "true"
+        prometheus.io/port: "$port"
+        prometheus.io/path: $path""")
+
+# Only the worker serves its own HTTP endpoint; on 0.0.0.0 so the kubelet and Prometheus reach it.
+WORKER_ENV = Template('''\
+            - name: ${SVC}_WORKER_HOST
+              value: 0.0.0.0
+            - name: ${SVC}_WORKER_PORT
+              value: "$port"''')
 
 # Non-secret settings a service needs besides <SVC>_KAFKA_BOOTSTRAP and <SVC>_LOG_LEVEL.
 # The partner URLs point at the optional simulators component: replace them in production.
@@ -105,6 +122,8 @@ spec:
       labels:
 $podlabels
         app.kubernetes.io/component: api
+      annotations:
+$apiscrape
     spec:
 $podspec
       topologySpreadConstraints:
@@ -166,13 +185,34 @@ spec:
       labels:
 $podlabels
         app.kubernetes.io/component: worker
+      annotations:
+$workerscrape
     spec:
 $podspec
       containers:
         - name: worker
           image: $image
           args: ["worker"]
-$containerenv
+          ports:
+            - name: metrics
+              containerPort: $workerport
+$workerenv
+          # /healthz: 200 while the relay, consumer and background jobs run, 503 naming
+          # the stopped ones; a stopped loop fails liveness and the pod is restarted
+          startupProbe:
+            httpGet: {path: /healthz, port: metrics}
+            periodSeconds: 2
+            failureThreshold: 30
+          livenessProbe:
+            httpGet: {path: /healthz, port: metrics}
+            periodSeconds: 10
+            timeoutSeconds: 3
+            failureThreshold: 3
+          readinessProbe:
+            httpGet: {path: /healthz, port: metrics}
+            periodSeconds: 10
+            timeoutSeconds: 3
+            failureThreshold: 3
           resources:
             requests: {cpu: 100m, memory: 256Mi}
             limits: {cpu: "1", memory: 512Mi}
@@ -467,6 +507,16 @@ def read_services() -> dict[str, int]:
     return dict(_literal_assign(STACK_PY, "SERVICES"))  # type: ignore[arg-type]
 
 
+def read_worker_port_base() -> int:
+    """Local stack: the worker of the n-th service listens on WORKER_PORT_BASE + n (9001, ...)."""
+    return int(_literal_assign(STACK_PY, "WORKER_PORT_BASE"))  # type: ignore[arg-type]
+
+
+def local_worker_port(svc: str) -> int:
+    """deploy/local/stack.py::worker_port, re-derived (docker-compose publishes the same ports)."""
+    return read_worker_port_base() + 1 + list(read_services()).index(svc)
+
+
 def read_simulators() -> dict[str, int]:
     return dict(_literal_assign(STACK_PY, "SIMULATORS"))  # type: ignore[arg-type]
 
@@ -489,14 +539,19 @@ def _labels(name: str, indent: int) -> str:
 def render_service(svc: str) -> str:
     config = {f"{svc.upper()}_KAFKA_BOOTSTRAP": KAFKA_BOOTSTRAP, f"{svc.upper()}_LOG_LEVEL": "INFO",
               **EXTRA_CONFIG.get(svc, {})}
+    containerenv = CONTAINER_ENV.substitute(svc=svc, SVC=svc.upper(), pg=PG_CLUSTER)
     return SERVICE_TEMPLATE.substitute(
         svc=svc,
+        workerport=WORKER_PORT,
+        apiscrape=SCRAPE_ANNOTATIONS.substitute(port=API_PORT, path=METRICS_PATH),
+        workerscrape=SCRAPE_ANNOTATIONS.substitute(port=WORKER_PORT, path=METRICS_PATH),
+        workerenv=containerenv + "\n" + WORKER_ENV.substitute(SVC=svc.upper(), port=WORKER_PORT),
         image=f"{IMAGE_REPO}/{svc}",
         labels=_labels(svc, 4),
         podlabels=_labels(svc, 8),
         config="\n".join(f"  {k}: {v}" for k, v in config.items()),
         podspec=POD_SPEC.substitute(svc=svc),
-        containerenv=CONTAINER_ENV.substitute(svc=svc, SVC=svc.upper(), pg=PG_CLUSTER),
+        containerenv=containerenv,
         containersecurity=CONTAINER_SECURITY,
     )
 

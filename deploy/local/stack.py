@@ -28,6 +28,7 @@ SERVICES: dict[str, int] = {          # service -> API port
     "referral": 8006,
 }
 WORKERS: list[str] = list(SERVICES)   # services that also run `python -m socialaid.<S> worker`
+WORKER_PORT_BASE = 9000               # worker of the n-th service: /healthz and /metrics on 9001, 9002, …
 SIMULATORS: dict[str, int] = {        # devsim subcommand -> port
     "department": 8101,
     "bank": 8102,
@@ -46,6 +47,10 @@ def _cmds() -> dict:
     }
 
 
+def worker_port(service: str) -> int:
+    return WORKER_PORT_BASE + 1 + list(SERVICES).index(service)
+
+
 def service_env() -> dict[str, str]:
     """Environment given to every project process (migrate, api, worker, sims, demo)."""
     env = {
@@ -56,6 +61,7 @@ def service_env() -> dict[str, str]:
     for s in SERVICES:
         env[f"{s.upper()}_DATABASE_URL"] = f"postgresql+asyncpg://{DB_USER}:{DB_PASSWORD}@127.0.0.1:{PG_PORT}/{s}"
         env[f"{s.upper()}_KAFKA_BOOTSTRAP"] = KAFKA_BOOTSTRAP
+        env[f"{s.upper()}_WORKER_PORT"] = str(worker_port(s))
     return env
 
 
@@ -137,7 +143,7 @@ class Proc:
     name: str
     argv: list[str]
     token: str                 # substring of /proc/<pid>/cmdline identifying it
-    port: int | None = None    # health: GET /healthz on this port; None = worker
+    port: int | None = None    # health: GET /healthz on this port
     env: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -157,7 +163,7 @@ def process_table() -> list[Proc]:
     for s, port in SERVICES.items():
         procs.append(Proc(f"{s}-api", c["api"](s, port), f"socialaid.{s} serve", port))
     for s in WORKERS:
-        procs.append(Proc(f"{s}-worker", c["worker"](s), f"socialaid.{s} worker"))
+        procs.append(Proc(f"{s}-worker", c["worker"](s), f"socialaid.{s} worker", worker_port(s)))
     return procs
 
 
@@ -735,7 +741,7 @@ def print_summary(p: PgPaths | None) -> None:
     rows = []
     for s, port in SERVICES.items():
         base = f"http://127.0.0.1:{port}"
-        rows.append((s, base, f"{base}/docs", f"{base}/metrics"))
+        rows.append((s, base, f"{base}/docs", f"{base}/metrics, worker http://127.0.0.1:{worker_port(s)}/metrics"))
     for kind, port in SIMULATORS.items():
         rows.append((f"{kind} (sim)", f"http://127.0.0.1:{port}", "", ""))
     w = max(len(r[0]) for r in rows)

@@ -23,6 +23,9 @@ class ServiceSettings(BaseSettings):
     consumer_max_attempts: int = Field(default=5, ge=1)
     consumer_backoff_base_seconds: float = Field(default=0.2, gt=0)
     consumer_backoff_max_seconds: float = Field(default=5.0, gt=0)
+    # The worker's own HTTP endpoint (/healthz, /metrics); unset: none.
+    worker_host: str = "127.0.0.1"
+    worker_port: int | None = None
     # Telemetry
     otlp_endpoint: str | None = None
     log_level: str = "INFO"

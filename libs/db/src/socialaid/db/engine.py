@@ -72,7 +72,7 @@ class Database:
     def __init__(self, url: str, *, pool_size: int = 10, echo: bool = False):
         self.url = url
         self.engine: AsyncEngine = create_async_engine(
-            url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True, echo=echo
+            url, pool_size=pool_size, max_overflow=pool_size, pool_recycle=1800, echo=echo
         )
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False, autoflush=False)
 

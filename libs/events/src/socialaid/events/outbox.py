@@ -2,26 +2,35 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import json
 
-from sqlalchemy import text
+from sqlalchemy import LargeBinary, Uuid, bindparam, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from socialaid.contracts.base import Contract
 from socialaid.core.ids import uuid7
 from socialaid.core.telemetry import current_traceparent
-from socialaid.db.platform import outbox
 from socialaid.events.envelope import Envelope
 
 NOTIFY_CHANNEL = "socialaid_outbox"
 
-_NEXT_SEQUENCE = text(
+# One round trip: take the subject's next sequence number and insert the row with it.
+_INSERT = text(
     """
-    INSERT INTO outbox_sequence (subject, last_sequence) VALUES (:subject, 1)
-    ON CONFLICT (subject) DO UPDATE SET last_sequence = outbox_sequence.last_sequence + 1
-    RETURNING last_sequence
+    WITH seq AS (
+        INSERT INTO outbox_sequence (subject, last_sequence) VALUES (:subject, 1)
+        ON CONFLICT (subject) DO UPDATE SET last_sequence = outbox_sequence.last_sequence + 1
+        RETURNING last_sequence
+    )
+    INSERT INTO outbox (event_id, topic, key, event_type, headers, payload)
+    SELECT :event_id, :topic, :key, :event_type,
+           CAST(:headers AS jsonb) || jsonb_build_object('ce_sequence', seq.last_sequence::text), :payload
+    FROM seq
+    RETURNING (headers->>'ce_sequence')::bigint
     """
-)
+).bindparams(bindparam("payload", type_=LargeBinary), bindparam("event_id", type_=Uuid))
 
 
 async def add_event(
@@ -38,27 +47,30 @@ async def add_event(
     stale (older) events that arrive after newer ones.
     """
     subject = subject or event.subject()
-    sequence = (await session.execute(_NEXT_SEQUENCE, {"subject": subject})).scalar_one()
-    env = Envelope(
+    draft = Envelope(
         id=str(uuid7()),
         source=source,
         type=event.TYPE,
         data=event.to_data(),
         time=dt.datetime.now(dt.UTC),
         subject=subject,
-        sequence=sequence,
         traceparent=current_traceparent(),
     )
-    await session.execute(
-        outbox.insert().values(
-            event_id=env.id,
-            topic=event.TOPIC,
-            key=key or subject,
-            event_type=env.type,
-            headers=env.headers(),
-            payload=env.value(),
+    sequence = (
+        await session.execute(
+            _INSERT,
+            {
+                "subject": subject,
+                "event_id": draft.id,
+                "topic": event.TOPIC,
+                "key": key or subject,
+                "event_type": draft.type,
+                "headers": json.dumps(draft.headers()),
+                "payload": draft.value(),
+            },
         )
-    )
+    ).scalar_one()
+    env = dataclasses.replace(draft, sequence=sequence)
     if not session.info.get("outbox_notified"):
         # One wake-up per transaction is enough; PostgreSQL delivers it at commit.
         await session.execute(text(f"NOTIFY {NOTIFY_CHANNEL}"))

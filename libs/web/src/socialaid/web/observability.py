@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Awaitable, Callable
+from typing import Any
 
 from aiokafka import AIOKafkaClient
-from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi import APIRouter, FastAPI, Response
 from fastapi.responses import JSONResponse
 from opentelemetry import propagate, trace
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
@@ -26,29 +26,66 @@ LATENCY = Histogram(
 _tracer = trace.get_tracer("socialaid.http")
 
 
-def install_observability(app: FastAPI, service: str) -> None:
-    @app.middleware("http")
-    async def _observe(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        ctx = propagate.extract(dict(request.headers))
+_UNOBSERVED = frozenset({"/metrics", "/healthz", "/readyz"})
+
+
+class ObservabilityMiddleware:
+    """Pure ASGI middleware: a server span per request (continuing an incoming ``traceparent``),
+    the span's ``traceparent`` on the response, and Prometheus request counts and latencies."""
+
+    def __init__(self, app: Any, service: str):
+        self.app = app
+        self.service = service
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path = scope["path"]
+        if path in _UNOBSERVED:
+            await self.app(scope, receive, send)
+            return
+        carrier = {
+            k.decode("latin-1"): v.decode("latin-1")
+            for k, v in scope["headers"]
+            if k == b"traceparent"
+        }
+        ctx = propagate.extract(carrier) if carrier else None
         started = time.perf_counter()
+        status = 500
         with _tracer.start_as_current_span(
-            f"{request.method} {request.url.path}", context=ctx, kind=trace.SpanKind.SERVER
+            f"{scope['method']} {path}", context=ctx, kind=trace.SpanKind.SERVER
         ) as span:
-            response = await call_next(request)
-            route = getattr(request.scope.get("route"), "path", "unmatched")
-            span.update_name(f"{request.method} {route}")
-            span.set_attribute("http.status_code", response.status_code)
-            ctx_ids = span.get_span_context()
-            if ctx_ids.is_valid:
-                response.headers["traceparent"] = (
-                    f"00-{ctx_ids.trace_id:032x}-{ctx_ids.span_id:016x}-01"
+            ids = span.get_span_context()
+            traceparent = (
+                f"00-{ids.trace_id:032x}-{ids.span_id:016x}-01".encode() if ids.is_valid else None
+            )
+
+            async def send_wrapper(message: dict[str, Any]) -> None:
+                nonlocal status
+                if message["type"] == "http.response.start":
+                    status = message["status"]
+                    if traceparent:
+                        message["headers"] = [
+                            *message.get("headers", []),
+                            (b"traceparent", traceparent),
+                        ]
+                await send(message)
+
+            try:
+                await self.app(scope, receive, send_wrapper)
+            finally:
+                route = getattr(scope.get("route"), "path", "unmatched")
+                span.update_name(f"{scope['method']} {route}")
+                span.set_attribute("http.status_code", status)
+                REQUESTS.labels(self.service, scope["method"], route, str(status)).inc()
+                LATENCY.labels(self.service, scope["method"], route).observe(
+                    time.perf_counter() - started
                 )
-        if route not in ("/metrics", "/healthz", "/readyz"):
-            REQUESTS.labels(service, request.method, route, str(response.status_code)).inc()
-            LATENCY.labels(service, request.method, route).observe(time.perf_counter() - started)
-        return response
+
+
+def install_observability(app: FastAPI, service: str) -> None:
+    app.add_middleware(ObservabilityMiddleware, service=service)
 
 
 class KafkaProbe:

@@ -12,7 +12,7 @@ import asyncio
 import contextlib
 import logging
 import signal
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any
@@ -118,7 +118,13 @@ def create_app(spec: ServiceSpec, settings: ServiceSettings | None = None) -> Fa
         await db.dispose()
 
     app = FastAPI(
-        title=spec.title, description=spec.description, version=spec.version, lifespan=lifespan
+        title=spec.title,
+        description=spec.description,
+        version=spec.version,
+        lifespan=lifespan,
+        # One server span and one set of metrics per request come from ObservabilityMiddleware;
+        # FastAPI's own per-operation spans and metrics would double them (and a third of the CPU).
+        telemetry={"tracing": False, "metrics": False, "logs": False, "operation_spans": False},
     )
     app.state.settings = settings
     app.state.db = db
@@ -164,16 +170,62 @@ async def run_worker(
         tasks.append(
             asyncio.create_task(job(settings, db, stop), name=getattr(job, "__name__", "job"))
         )
+    if settings.worker_port:  # watches every task started above
+        tasks.append(
+            asyncio.create_task(_serve_worker_http(spec, settings, list(tasks)), name="http")
+        )
     log.info("worker started", extra={"tasks": ",".join(t.get_name() for t in tasks)})
     await stop.wait()
     relay.stop()
     if runner:
         runner.stop()
+    for t in tasks:
+        if t.get_name() == "http":
+            t.cancel()
     _done, pending = await asyncio.wait(tasks, timeout=10)
     for t in pending:
         t.cancel()
     await asyncio.gather(*pending, return_exceptions=True)
     await db.dispose()
+
+
+async def _serve_worker_http(
+    spec: ServiceSpec, settings: ServiceSettings, watched: list[asyncio.Task]
+) -> None:
+    """The worker's own /healthz (its relay and consumer still run) and /metrics (backlog, lag)."""
+    import uvicorn
+    from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+    from starlette.applications import Starlette
+    from starlette.requests import Request as StarletteRequest
+    from starlette.responses import JSONResponse, Response
+    from starlette.routing import Route
+
+    async def healthz(_: StarletteRequest) -> JSONResponse:
+        dead = [t.get_name() for t in watched if t.done()]
+        return JSONResponse(
+            {"status": "ok" if not dead else "failing", "stopped": dead},
+            status_code=200 if not dead else 503,
+        )
+
+    async def metrics(_: StarletteRequest) -> Response:
+        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
+    app = Starlette(routes=[Route("/healthz", healthz), Route("/metrics", metrics)])
+    config = uvicorn.Config(
+        app,
+        host=settings.worker_host,
+        port=settings.worker_port,
+        log_config=None,
+        access_log=False,
+        lifespan="off",
+    )
+
+    class _Server(uvicorn.Server):
+        @contextlib.contextmanager
+        def capture_signals(self) -> Iterator[None]:  # the worker's own handlers stop everything
+            yield
+
+    await _Server(config).serve()
 
 
 def main(spec: ServiceSpec, argv: list[str] | None = None) -> int:

@@ -7,6 +7,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     Numeric,
     String,
@@ -85,6 +86,7 @@ case = Table(
     Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     CheckConstraint("monthly_amount IS NULL OR monthly_amount >= 0", name="amount_not_negative"),
 )
+Index("ix_case_created_at_id", case.c.created_at, case.c.id)
 
 case_status_history = Table(
     "case_status_history",

@@ -1,3 +1,4 @@
+import json
 from typing import Literal
 
 from fastapi import APIRouter, Query, Request
@@ -6,6 +7,7 @@ from fastapi.responses import JSONResponse
 from socialaid.db import UnitOfWork
 from socialaid.payments.api.deps import DbDep, IdempotencyKey, SettingsDep, problems
 from socialaid.payments.jobs import bank_client
+from socialaid.payments.metrics import record_payroll
 from socialaid.payments.schemas import PaymentRead, PayrollCreate, PayrollCreated, PayrollRead
 from socialaid.payments.use_cases.disbursement import send_payroll
 from socialaid.payments.use_cases.payrolls import (
@@ -36,9 +38,12 @@ async def post_payroll(
         created = await create_payroll(uow, data=data)
         return 201, PayrollCreated.model_validate(created).model_dump(mode="json")
 
-    return await run_idempotent(
+    response = await run_idempotent(
         request, db, key=idempotency_key, body=data.model_dump(mode="json"), work=work
     )
+    if response.status_code == 201:
+        record_payroll(json.loads(response.body))
+    return response
 
 
 @router.get(

@@ -28,6 +28,7 @@ from socialaid.payments.domain.payroll import (
     backoff_seconds,
     outcome,
 )
+from socialaid.payments.metrics import record_payroll
 from socialaid.payments.repository import PaymentsRepository, parse_uuid
 from socialaid.payments.use_cases import SOURCE
 from socialaid.payments.use_cases.payrolls import read_payroll
@@ -189,4 +190,5 @@ async def send_payroll(
     async with db.uow() as uow:
         summary = await complete_payroll(uow, payroll_id=str(pid))
         await uow.commit()
+    record_payroll(summary)
     return summary
