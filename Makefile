@@ -12,7 +12,7 @@ help: ## List the targets
 .PHONY: bootstrap
 bootstrap: ## Install uv (if missing) and every Python package from the lock file into .venv
 	@command -v uv >/dev/null 2>&1 || python3 -m pip install --quiet uv
-	uv sync --all-packages --frozen
+	uv sync --all-packages --locked
 
 .PHONY: up
 up: bootstrap ## Start PostgreSQL, Kafka, every service and simulator, load demo data, print the URLs
