@@ -22,7 +22,7 @@ from pathlib import Path
 import asyncpg
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import RawHttpClient, hardware, save, summary  # noqa: E402
+from common import RawHttpClient, hardware, save, summary
 
 from socialaid.core.ids import gb11643_check_char
 
@@ -96,7 +96,9 @@ async def main(n: int, concurrency: int) -> dict:
     bodies = [json.dumps(application(rng)).encode() for _ in range(n)]
     await load(200, concurrency, lambda: ("GET", "/healthz", None))  # warm-up
     base_lat, base_s, _ = await load(n, concurrency, lambda: ("GET", "/healthz", None))
-    lat, seconds, errors = await load(n, concurrency, lambda: ("POST", "/v1/applications", bodies.pop()))
+    lat, seconds, errors = await load(
+        n, concurrency, lambda: ("POST", "/v1/applications", bodies.pop())
+    )
     t0 = time.perf_counter()
     while await backlog() > 0 and time.perf_counter() - t0 < 120:
         await asyncio.sleep(0.05)

@@ -23,7 +23,9 @@ def packages() -> list[tuple[str, Path]]:
     found = []
     for group in ("libs", "services", "tools"):
         for pyproject in sorted((ROOT / group).glob("*/pyproject.toml")):
-            found.append((tomllib.loads(pyproject.read_text())["project"]["name"], pyproject.parent))
+            found.append(
+                (tomllib.loads(pyproject.read_text())["project"]["name"], pyproject.parent)
+            )
     return found
 
 
@@ -46,19 +48,34 @@ def test_package_imports_with_only_its_declared_dependencies(name: str, package_
     venv = CACHE / name
     env = {**os.environ, "UV_PROJECT_ENVIRONMENT": str(venv)}
     env.pop("VIRTUAL_ENV", None)
-    sync = subprocess.run(["uv", "sync", "--frozen", "--no-dev", "--package", name, "--quiet"],
-                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    sync = subprocess.run(
+        ["uv", "sync", "--frozen", "--no-dev", "--package", name, "--quiet"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert sync.returncode == 0, sync.stderr
     mods = modules_of(package_dir)
     assert mods, f"{name} ships no modules"
-    script = ("import importlib, sys\n"
-              "failed = []\n"
-              f"for m in {mods!r}:\n"
-              "    try:\n"
-              "        importlib.import_module(m)\n"
-              "    except Exception as e:\n"
-              "        failed.append(f'{m}: {type(e).__name__}: {e}')\n"
-              "print('\\n'.join(failed)); sys.exit(1 if failed else 0)\n")
-    run = subprocess.run([str(venv / "bin" / "python"), "-c", script], cwd="/", capture_output=True, text=True,
-                         timeout=300)
-    assert run.returncode == 0, f"{name} imports something it does not declare:\n{run.stdout}{run.stderr}"
+    script = (
+        "import importlib, sys\n"
+        "failed = []\n"
+        f"for m in {mods!r}:\n"
+        "    try:\n"
+        "        importlib.import_module(m)\n"
+        "    except Exception as e:\n"
+        "        failed.append(f'{m}: {type(e).__name__}: {e}')\n"
+        "print('\\n'.join(failed)); sys.exit(1 if failed else 0)\n"
+    )
+    run = subprocess.run(
+        [str(venv / "bin" / "python"), "-c", script],
+        cwd="/",
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert run.returncode == 0, (
+        f"{name} imports something it does not declare:\n{run.stdout}{run.stderr}"
+    )

@@ -6,8 +6,12 @@ from typing import Any
 from prometheus_client import Gauge
 
 _LABELS = ["region_code", "programme", "month"]
-CONTROL_COUNT = Gauge("socialaid_payroll_control_count", "Instructions in the locked payroll", _LABELS)
-CONTROL_TOTAL = Gauge("socialaid_payroll_control_total_yuan", "Control total of the locked payroll", _LABELS)
+CONTROL_COUNT = Gauge(
+    "socialaid_payroll_control_count", "Instructions in the locked payroll", _LABELS
+)
+CONTROL_TOTAL = Gauge(
+    "socialaid_payroll_control_total_yuan", "Control total of the locked payroll", _LABELS
+)
 SETTLED_TOTAL = Gauge("socialaid_payroll_settled_total_yuan", "Amount the bank settled", _LABELS)
 FAILED_TOTAL = Gauge("socialaid_payroll_failed_total_yuan", "Amount the bank failed", _LABELS)
 
