@@ -21,6 +21,7 @@ class Topic:
     REFERRAL = "socialaid.referral"
     DISASTER = "socialaid.disaster"
     PARAMETER = "socialaid.parameter"
+    ENTITLEMENT = "socialaid.entitlement"
     DEADLETTER = "socialaid.deadletter"
 
     @classmethod
@@ -36,6 +37,7 @@ TOPIC_DESCRIPTIONS = {
     Topic.REFERRAL: "Referrals to departments and their reports (referral). Key: case id.",
     Topic.DISASTER: "Disaster declarations (relief). Key: disaster id.",
     Topic.PARAMETER: "Published policy parameter versions (benefits). Key: parameter key.",
+    Topic.ENTITLEMENT: "Entitlement amounts changed by a recalculation (benefits). Key: case id.",
     Topic.DEADLETTER: "Messages a consumer could not apply, with diagnostics. Key: subject.",
 }
 

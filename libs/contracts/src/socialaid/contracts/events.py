@@ -205,6 +205,29 @@ class ParameterPublished(Contract):
     recorded_at: dt.datetime
 
 
+@register
+class EntitlementChanged(Contract):
+    TYPE = "cn.gov.socialaid.entitlement.changed.v1"
+    TOPIC = Topic.ENTITLEMENT
+    SUMMARY = (
+        "A recalculation changed a household's monthly amount from a month on, with the arrears "
+        "or overpayment for months already paid (R-CA-01, R-IN-12)."
+    )
+    change_id: str
+    case_id: str
+    programme: Programme
+    region_code: str
+    effective_month: YearMonth = Field(pattern=_YM)
+    previous_amount: Money
+    new_amount: Money
+    months_already_paid: list[YearMonth] = Field(default_factory=list)
+    arrears: Money = Field(description="Owed to the household for months already paid at the old amount")
+    overpayment: Money = Field(description="Paid too much for months already paid; to recover")
+    cause: str = Field(description="What changed, e.g. the parameter key and version id")
+    recalculation_id: str | None = None
+    changed_at: dt.datetime
+
+
 # ---------------------------------------------------------------- payments
 @register
 class PayrollLocked(Contract):

@@ -14,7 +14,9 @@ from typing import Literal
 from socialaid.benefits.domain.parameters import ParameterSet, ParameterUsed
 from socialaid.benefits.domain.trace import Trace
 
+PROGRAMME = "dibao"
 RULE_SET_VERSION = "dibao-gap/2026.1"
+PARAMETERS: tuple = ()  # the dibao keys still live in parameters.CATALOGUE
 REQUIRED_KEYS = (
     "dibao.standard",
     "dibao.fin_assets_months",
