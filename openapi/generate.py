@@ -26,6 +26,7 @@ PRODUCERS = {
     "verification": "verification",
     "assessment": "benefits",
     "parameter": "benefits",
+    "entitlement": "benefits",
     "payroll": "payments",
     "payment": "payments",
     "referral": "referral",
