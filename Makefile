@@ -32,6 +32,11 @@ lint: bootstrap ## ruff (lint + format check) and the import contracts
 	$(PY) -m ruff format --check libs services tools tests bench openapi
 	.venv/bin/lint-imports
 
+.PHONY: format
+format: bootstrap ## Apply ruff's formatting and safe fixes
+	$(PY) -m ruff format libs services tools tests bench openapi
+	$(PY) -m ruff check --fix libs services tools tests bench openapi
+
 .PHONY: openapi
 openapi: bootstrap ## Write openapi/<service>.json and openapi/asyncapi.yaml from the code
 	$(PY) openapi/generate.py --write

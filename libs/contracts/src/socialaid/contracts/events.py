@@ -221,7 +221,9 @@ class EntitlementChanged(Contract):
     previous_amount: Money
     new_amount: Money
     months_already_paid: list[YearMonth] = Field(default_factory=list)
-    arrears: Money = Field(description="Owed to the household for months already paid at the old amount")
+    arrears: Money = Field(
+        description="Owed to the household for months already paid at the old amount"
+    )
     overpayment: Money = Field(description="Paid too much for months already paid; to recover")
     cause: str = Field(description="What changed, e.g. the parameter key and version id")
     recalculation_id: str | None = None
