@@ -9,9 +9,9 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import Request
+from fastapi import Header, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -105,3 +105,12 @@ async def run_idempotent(
                 "Concurrent request with the same Idempotency-Key.", code="idempotency_conflict"
             )
         return replay
+
+
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        description="Same key + same body → the stored answer; same key + different body → 409",
+    ),
+]

@@ -176,3 +176,8 @@ def problem_openapi(app: FastAPI) -> None:
         return doc
 
     app.openapi = openapi  # type: ignore[method-assign]
+
+
+def problem_responses(*codes: tuple[int, str]) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI ``responses`` for the problem+json errors a route answers: ``(404, "Not found"), …``."""
+    return {status: {"content": {MEDIA_TYPE: {}}, "description": text} for status, text in codes}

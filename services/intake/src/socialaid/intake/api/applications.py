@@ -7,18 +7,15 @@ from socialaid.intake.repository import IntakeRepository
 from socialaid.intake.schemas import ApplicationCreate, ApplicationRead
 from socialaid.intake.use_cases.applications import submit_application
 from socialaid.web.idempotency import run_idempotent
-from socialaid.web.problems import MEDIA_TYPE
+from socialaid.web.problems import problem_responses
 
 router = APIRouter(prefix="/v1/applications", tags=["applications"])
-PROBLEMS = {
-    s: {"content": {MEDIA_TYPE: {}}, "description": d}
-    for s, d in (
-        (400, "Malformed body"),
-        (404, "Not found"),
-        (409, "Idempotency-Key reused"),
-        (422, "Invalid application"),
-    )
-}
+PROBLEMS = problem_responses(
+    (400, "Malformed body"),
+    (404, "Not found"),
+    (409, "Idempotency-Key reused"),
+    (422, "Invalid application"),
+)
 
 
 @router.post(

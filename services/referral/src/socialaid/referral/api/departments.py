@@ -20,18 +20,15 @@ from socialaid.referral.use_cases.departments import (
     replace_subscriptions,
 )
 from socialaid.web.idempotency import run_idempotent
-from socialaid.web.problems import MEDIA_TYPE
+from socialaid.web.problems import problem_responses
 
 router = APIRouter(tags=["departments"])
-PROBLEMS = {
-    s: {"content": {MEDIA_TYPE: {}}, "description": d}
-    for s, d in (
-        (400, "Malformed body"),
-        (404, "Not found"),
-        (409, "Conflict or Idempotency-Key reused"),
-        (422, "Invalid request"),
-    )
-}
+PROBLEMS = problem_responses(
+    (400, "Malformed body"),
+    (404, "Not found"),
+    (409, "Conflict or Idempotency-Key reused"),
+    (422, "Invalid request"),
+)
 
 
 @router.post(

@@ -6,18 +6,15 @@ from socialaid.relief.api.deps import DbDep, IdempotencyKey
 from socialaid.relief.schemas import DisasterCreate, DisasterRead
 from socialaid.relief.use_cases.disasters import declare_disaster, list_disasters, read_disaster
 from socialaid.web.idempotency import run_idempotent
-from socialaid.web.problems import MEDIA_TYPE
+from socialaid.web.problems import problem_responses
 
 router = APIRouter(prefix="/v1/disasters", tags=["disasters"])
-PROBLEMS = {
-    s: {"content": {MEDIA_TYPE: {}}, "description": d}
-    for s, d in (
-        (400, "Malformed body"),
-        (404, "Not found"),
-        (409, "Idempotency-Key reused"),
-        (422, "Invalid disaster"),
-    )
-}
+PROBLEMS = problem_responses(
+    (400, "Malformed body"),
+    (404, "Not found"),
+    (409, "Idempotency-Key reused"),
+    (422, "Invalid disaster"),
+)
 
 
 @router.post(

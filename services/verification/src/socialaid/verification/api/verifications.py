@@ -8,13 +8,10 @@ from socialaid.verification.use_cases.read import (
     read_evidence,
     read_verification,
 )
-from socialaid.web.problems import MEDIA_TYPE
+from socialaid.web.problems import problem_responses
 
 router = APIRouter(prefix="/v1/verifications", tags=["verifications"])
-PROBLEMS = {
-    s: {"content": {MEDIA_TYPE: {}}, "description": d}
-    for s, d in ((404, "Not found"), (422, "Invalid query"))
-}
+PROBLEMS = problem_responses((404, "Not found"), (422, "Invalid query"))
 
 
 @router.get(
