@@ -13,6 +13,8 @@ HERE = Path(__file__).resolve().parent
 BENCHES = [
     ["relay_throughput.py", "--events", "20000"],
     ["api_throughput.py", "--requests", "2000"],
+    ["assessment_latency.py", "--requests", "2000", "--concurrency", "20"],
+    ["recalc_million.py", "--households", "1000000"],
 ]
 
 

@@ -70,7 +70,10 @@ async def case_in_status(
     return await eventually(check, timeout=timeout, interval=0.25, what=f"case {case_id} {status}")
 
 
-async def standard_for(http: dict[str, httpx.AsyncClient], region: str, month: str) -> Decimal:
+async def parameter(
+    http: dict[str, httpx.AsyncClient], region: str, month: str, key: str
+) -> Decimal:
+    """The value of a numeric parameter in force for the region on the first day of the month."""
     r = await http["benefits"].get(
         "/v1/parameters", params={"region_code": region, "as_of": f"{month}-01"}
     )
@@ -78,9 +81,9 @@ async def standard_for(http: dict[str, httpx.AsyncClient], region: str, month: s
     body = r.json()
     items = body["parameters"] if isinstance(body, dict) and "parameters" in body else body
     for p in items:
-        if p["key"] == "dibao.standard":
+        if p["key"] == key:
             return Decimal(str(p["value"]))
-    raise AssertionError(f"no dibao.standard for {region} {month}: {body}")
+    raise AssertionError(f"no {key} for {region} {month}: {body}")
 
 
 def unique_month(rng: random.Random) -> str:

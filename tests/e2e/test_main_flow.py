@@ -15,7 +15,7 @@ from flow import (
     COUNTIES,
     application,
     case_in_status,
-    standard_for,
+    parameter,
     submit_and_accept,
     unique_month,
 )
@@ -60,9 +60,14 @@ async def test_r_in_01_r_ve_01_r_ca_02_r_pa_01_r_rf_05_application_to_settled_pa
         case_id, submitted = await submit_and_accept(http, body)
         case = await case_in_status(http, case_id, "assessed")
         proposal = case["proposal"]
-        standard = await standard_for(http, region, case["benefit_month"])
-        # R-CA-02 gap method on the verified income (the department said 650, not the declared 600).
-        assert Decimal(proposal["amount"]) == standard * 2 - Decimal("650.00")
+        month_of_benefit = case["benefit_month"]
+        standard = await parameter(http, region, month_of_benefit, "dibao.standard")
+        rate = await parameter(http, region, month_of_benefit, "dibao.employment_cost_rate")
+        # R-CA-02 gap method on the verified income (the department said 650, not the declared
+        # 600), less the earner's necessary employment costs (R-CA-06), capped at the wages.
+        wages = Decimal("650.00")
+        countable = wages - min(rate * standard, wages)
+        assert Decimal(proposal["amount"]) == (standard * 2 - countable).quantize(Decimal("0.01"))
         assert proposal["eligible"] is True and "INCOME_BELOW_STANDARD" in proposal["reason_codes"]
         assert case["verification"]["discrepancies"], (
             "the declared/verified income difference is reported"

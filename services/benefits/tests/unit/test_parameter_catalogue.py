@@ -1,13 +1,26 @@
-"""Parameter catalogue: value shapes and validity overlap (R-CA-01)."""
+"""Parameter catalogue: value shapes, dibao tables, the seeded demo set, validity overlap (R-CA-01)."""
 
 import datetime as dt
+import importlib.util
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
-from socialaid.benefits.domain.parameters import CATALOGUE, ParameterValueError, overlaps, spec_for
+from socialaid.benefits.domain import dibao, engine
+from socialaid.benefits.domain import parameters as parameters_module
+from socialaid.benefits.domain.engine import CATALOGUE, spec_for
+from socialaid.benefits.domain.parameters import ParameterValueError, overlaps
 
 D = dt.date
+VERSIONS = Path(__file__).resolve().parents[2] / "migrations" / "versions"
+
+
+def _seed(name: str):
+    spec = importlib.util.spec_from_file_location(name, VERSIONS / name)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.SEED
 
 
 def test_r_ca_01_standard_is_money_with_two_decimals():
@@ -19,24 +32,87 @@ def test_r_ca_01_standard_is_money_with_two_decimals():
             spec.parse(bad)
 
 
-def test_integer_and_decimal_kinds():
+def test_r_ca_01_integer_and_decimal_kinds():
     assert spec_for("dibao.fin_assets_months").parse("24") == Decimal(24)
     with pytest.raises(ParameterValueError):
         spec_for("dibao.fin_assets_months").parse("24.5")
     assert spec_for("edge.multiplier").parse("1.5") == Decimal("1.5")
-    with pytest.raises(ParameterValueError):
-        spec_for("edge.multiplier").parse("0.9")
+    for key, bad in (
+        ("edge.multiplier", "0.9"),
+        ("dibao.employment_cost_rate", "1.01"),
+        ("dibao.taper_months", "7"),
+        ("income.deduct_rigid_medical", "2"),
+        ("dibao.job_refusal_limit", "0"),
+    ):
+        with pytest.raises(ParameterValueError):
+            spec_for(key).parse(bad)
 
 
-def test_unknown_key_has_no_spec():
+def test_r_ca_01_the_catalogue_is_the_engines_and_dibao_declares_its_keys():
+    assert not hasattr(parameters_module, "CATALOGUE")
     assert spec_for("dibao.nonsense") is None
+    assert set(dibao.REQUIRED_KEYS) | set(dibao.OPTIONAL_KEYS) <= set(CATALOGUE)
+    owned = {s.key for s in dibao.PARAMETERS}
+    prefixes = ("dibao.", "edge.", "rigid.", "income.", "support.", "review.")
+    assert all(k.startswith(prefixes) for k in owned)
     assert {
         "dibao.standard",
-        "dibao.fin_assets_months",
-        "dibao.vehicle_exempt_value",
-        "dibao.max_properties",
-        "edge.multiplier",
-    } <= set(CATALOGUE)
+        "dibao.employment_cost_rate",
+        "dibao.method",
+        "dibao.tiers",
+        "dibao.addon_rates",
+        "dibao.taper_months",
+        "dibao.job_refusal_limit",
+        "support.rate_le2_children",
+        "rigid.share_of_income",
+        "review.frequencies",
+    } <= owned
+    assert engine.keys_for("dibao") == dibao.REQUIRED_KEYS + dibao.OPTIONAL_KEYS
+
+
+TIER = {"tier": "A", "max_per_capita_income": "200.00", "amount_per_person": "495.00"}
+
+
+@pytest.mark.parametrize(
+    ("key", "bad"),
+    [
+        ("dibao.method", {"method": "average"}),
+        ("dibao.method", {"method": "gap", "extra": 1}),
+        ("dibao.method", ["gap"]),
+        ("dibao.tiers", []),
+        ("dibao.tiers", [TIER, {**TIER, "tier": "B"}]),  # bounds must rise
+        ("dibao.tiers", [TIER, {**TIER, "tier": "B", "max_per_capita_income": "300", "amount_per_person": "500"}]),
+        ("dibao.tiers", [{**TIER, "max_per_capita_income": None}, {**TIER, "tier": "B"}]),
+        ("dibao.tiers", [{**TIER, "amount_per_person": 495.0}]),
+        ("dibao.tiers", [{**TIER, "amount_per_person": "495.001"}]),
+        ("dibao.addon_rates", {"minor": "0.10"}),
+        ("dibao.addon_rates", {"serious_illness": "1.5", "severe_disability": "0.2", "aged_70": "0.1", "minor": "0.1"}),
+        ("income.excluded_categories", ["lottery"]),
+        ("income.excluded_categories", ["wages"]),
+        ("income.excluded_categories", "disability_subsidy"),
+        ("review.frequencies", {"stable_income": "quarterly"}),  # no default
+        ("review.frequencies", {"default": "weekly"}),
+        ("review.frequencies", {"default": "annual", "lucky": "annual"}),
+    ],
+)  # fmt: skip
+def test_r_ca_01_dibao_tables_are_validated(key, bad):
+    with pytest.raises(ParameterValueError):
+        spec_for(key).parse(bad)
+
+
+def test_r_ca_01_seeded_demo_values_fit_their_specs_and_cover_every_dibao_key():
+    seeds = _seed("2026_11_22_0002_seed_demo_parameters.py") + _seed(
+        "2026_11_22_0003_seed_dibao_parameters.py"
+    )
+    for key, region, value, valid_from, valid_to, source in seeds:
+        if key not in {s.key for s in dibao.PARAMETERS}:
+            continue
+        parsed = spec_for(key).parse(value)
+        assert parsed == value or isinstance(value, Decimal)
+        assert source.startswith(("[N]", "[L]", "[D]")) and "rules.md" in source
+        assert region in {"141100", "000000"} and (valid_to is None or valid_to >= valid_from)
+    seeded = {s[0] for s in seeds}
+    assert {s.key for s in dibao.PARAMETERS} <= seeded
 
 
 @pytest.mark.parametrize(

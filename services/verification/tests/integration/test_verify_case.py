@@ -396,3 +396,19 @@ async def test_unknown_verification_is_404_problem(client):
         )
     r = await client.get("/v1/verifications", params={"programme": "pension"})
     assert r.status_code == 422
+
+
+async def test_r_ve_02_completed_event_carries_each_members_facts_without_id_numbers(
+    db, settings, sim
+):
+    """The rules need ages, disability and income per member; the event carries them, no ID numbers."""
+    a = fresh_id(born="19750505")
+    await seed(sim, a, {"wages_monthly": "1200.00"})
+    event = case_accepted([member("m1", a, "1200.00"), member("m2", fresh_id(), "0", "spouse")])
+    assert await deliver(db, settings, envelope(event)) == "applied"
+    [env] = await events_of(settings, event.case_id)
+    members = env.data["members"]
+    assert [m["member_id"] for m in members] == ["m1", "m2"]
+    assert members[0]["income_by_source"] == {"wages": "1200.00"} and members[0]["employed"] is True
+    assert members[0]["birth_date"] == "1975-05-05" and members[1]["income_by_source"] == {}
+    assert a not in json.dumps(env.data)

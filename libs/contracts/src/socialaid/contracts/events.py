@@ -20,6 +20,7 @@ Programme = Literal[
     "housing",
     "employment",
     "temporary",
+    "heating",
 ]
 YearMonth = str  # "YYYY-MM"
 _YM = r"^\d{4}-(0[1-9]|1[0-2])$"
@@ -133,6 +134,20 @@ class Discrepancy(_Part):
     verified: str
 
 
+class VerifiedMember(_Part):
+    """One member as the household roster and the departments describe them (no ID number)."""
+
+    member_id: str
+    relationship: str
+    birth_date: dt.date
+    alive: bool = True
+    disability_grade: int | None = None
+    serious_illness: bool = False
+    labour_capacity: str = "full"
+    employed: bool = False
+    income_by_source: dict[str, Money] = Field(default_factory=dict)
+
+
 @register
 class VerificationCompleted(Contract):
     TYPE = "cn.gov.socialaid.verification.completed.v1"
@@ -152,6 +167,10 @@ class VerificationCompleted(Contract):
     deceased_members: int = 0
     discrepancies: list[Discrepancy] = Field(default_factory=list)
     evidence_count: int
+    members: list[VerifiedMember] | None = Field(
+        default=None,
+        description="Per-member facts for the rules (ages, disability, income by source)",
+    )
     completed_at: dt.datetime
 
 

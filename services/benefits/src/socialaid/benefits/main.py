@@ -5,8 +5,9 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from socialaid.benefits import consumers
-from socialaid.benefits.api import assessments, parameters
+from socialaid.benefits.api import assessments, parameters, recalculations
 from socialaid.benefits.config import Settings
+from socialaid.benefits.use_cases import active_entitlements, recalculation
 from socialaid.web.service import ServiceSpec, create_app
 
 SPEC = ServiceSpec(
@@ -14,9 +15,10 @@ SPEC = ServiceSpec(
     title="Benefits (待遇测算)",
     description="Dated policy parameters per region and explainable benefit assessments.",
     settings_factory=Settings,
-    routers=[parameters.router, assessments.router],
+    routers=[parameters.router, assessments.router, recalculations.router],
     alembic_ini=Path(__file__).resolve().parents[3] / "alembic.ini",
-    subscriptions=consumers.subscriptions,
+    subscriptions=lambda s: {**consumers.subscriptions(s), **active_entitlements.subscriptions(s)},
+    background_jobs=(recalculation.recalculation_job,),
 )
 
 

@@ -1,12 +1,14 @@
-"""Events payments applies: county approvals become entitlement schedules."""
+"""Events payments applies: county approvals become entitlement schedules; recalculated amounts
+(entitlement.changed) change them and record arrears or recoveries."""
 
 from __future__ import annotations
 
-from socialaid.contracts.events import CaseApproved
+from socialaid.contracts.events import CaseApproved, EntitlementChanged
 from socialaid.core.settings import ServiceSettings
 from socialaid.db import UnitOfWork
 from socialaid.events.envelope import Envelope
 from socialaid.events.inbox import PermanentError, Subscription
+from socialaid.payments.use_cases.adjustments import apply_entitlement_change
 from socialaid.payments.use_cases.entitlements import record_approval
 
 
@@ -17,5 +19,15 @@ async def on_case_approved(event: CaseApproved, env: Envelope, uow: UnitOfWork) 
         raise PermanentError(str(exc)) from exc
 
 
+async def on_entitlement_changed(event: EntitlementChanged, env: Envelope, uow: UnitOfWork) -> None:
+    try:
+        await apply_entitlement_change(uow, event=event, event_id=env.id)
+    except ValueError as exc:
+        raise PermanentError(str(exc)) from exc
+
+
 def subscriptions(settings: ServiceSettings) -> dict[str, Subscription]:
-    return {CaseApproved.TYPE: Subscription(CaseApproved, on_case_approved)}
+    return {
+        CaseApproved.TYPE: Subscription(CaseApproved, on_case_approved),
+        EntitlementChanged.TYPE: Subscription(EntitlementChanged, on_entitlement_changed),
+    }

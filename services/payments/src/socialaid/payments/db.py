@@ -6,6 +6,7 @@ from sqlalchemy import (
     Column,
     DateTime,
     ForeignKey,
+    Identity,
     Index,
     Integer,
     Numeric,
@@ -16,7 +17,7 @@ from sqlalchemy import (
     func,
     text,
 )
-from sqlalchemy.dialects.postgresql import UUID
+from sqlalchemy.dialects.postgresql import ARRAY, UUID
 
 from socialaid.db import new_metadata
 
@@ -79,6 +80,8 @@ entitlement_change = Table(
     Column("reason", Text, nullable=False),
     Column("source_event_id", String(200)),
     Column("at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("change_id", String(64), unique=True),  # entitlement.changed (migration 0002)
+    Column("effective_month", String(7)),
 )
 
 # One monthly payroll run (发放批次) per region, programme and month, locked with control totals.
@@ -173,3 +176,32 @@ ledger_entry = Table(
     CheckConstraint("kind IN ('disbursement')", name="kind"),
 )
 Index("ix_ledger_entry_programme_region", ledger_entry.c.programme, ledger_entry.c.region_code)
+
+# Arrears owed or an overpayment to recover for months already paid when a recalculation changed
+# the monthly amount (entitlement.changed from benefits; migration 0002). Not yet paid out or
+# recovered through a payroll: status stays "open".
+adjustment = Table(
+    "adjustment",
+    metadata,
+    Column("id", BigInteger, Identity(always=False), primary_key=True),
+    Column("entitlement_id", UUID(as_uuid=True), ForeignKey("entitlement.id"), nullable=False),
+    Column("case_id", String(64), nullable=False, index=True),
+    Column("programme", String(30), nullable=False),
+    Column("region_code", String(12), nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("amount", Numeric(14, 2), nullable=False),
+    Column("months", ARRAY(String(7)), nullable=False),
+    Column("effective_month", String(7), nullable=False),
+    Column("previous_amount", Numeric(14, 2), nullable=False),
+    Column("new_amount", Numeric(14, 2), nullable=False),
+    Column("change_id", String(64), nullable=False),
+    Column("recalculation_id", String(64)),
+    Column("cause", Text, nullable=False),
+    Column("status", String(20), nullable=False, server_default="open"),
+    Column("source_event_id", String(200)),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    UniqueConstraint("change_id", "kind", name="uq_adjustment_change_id_kind"),
+    CheckConstraint("kind IN ('arrears', 'recovery')", name="kind"),
+    CheckConstraint("amount > 0", name="amount_positive"),
+    CheckConstraint("status IN ('open', 'paid', 'recovered')", name="status"),
+)

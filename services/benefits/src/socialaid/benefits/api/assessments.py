@@ -4,7 +4,12 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from socialaid.benefits.api.deps import PROBLEMS, DbDep, IdempotencyKey
-from socialaid.benefits.schemas import AssessmentCreate, AssessmentRead, ReplayRead, TraceRead
+from socialaid.benefits.schemas_assessments import (
+    AssessmentCreate,
+    AssessmentRead,
+    ReplayRead,
+    TraceRead,
+)
 from socialaid.benefits.use_cases.assessments import (
     create_assessment,
     read_assessment,
@@ -22,7 +27,7 @@ router = APIRouter(prefix="/v1/assessments", tags=["assessments"])
     status_code=201,
     response_model=AssessmentRead,
     responses=PROBLEMS,
-    summary="Assess a household for a programme and month; stored with its trace (R-CA-02, R-CA-12)",
+    summary="Assess a household for any programme and month; stored with its trace (R-CA-12)",
 )
 async def post_assessment(
     data: AssessmentCreate, request: Request, db: DbDep, idempotency_key: IdempotencyKey = None
@@ -57,7 +62,7 @@ async def get_trace(assessment_id: str, db: DbDep) -> dict[str, Any]:
     "/{assessment_id}/replay",
     response_model=ReplayRead,
     responses=PROBLEMS,
-    summary="Re-run the stored input with the parameters known at the time; nothing is stored",
+    summary="Re-run the stored input as known at its known_at; identical: true|false; stores nothing",
 )
 async def get_replay(assessment_id: str, db: DbDep) -> dict[str, Any]:
     async with db.uow() as uow:

@@ -5,7 +5,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
 from socialaid.benefits.api.deps import PROBLEMS, DbDep, IdempotencyKey
-from socialaid.benefits.domain.parameters import CATALOGUE
+from socialaid.benefits.domain.engine import CATALOGUE
 from socialaid.benefits.schemas import (
     EffectiveParameter,
     ParameterCreate,

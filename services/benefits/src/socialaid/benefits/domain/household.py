@@ -58,6 +58,21 @@ IncomeCategory = Literal[
 
 
 @dataclass(frozen=True)
+class Supporter:
+    """A legal supporter (法定赡养、抚养、扶养义务人) of a tekun applicant: the §8 facts (rules.md §7)."""
+
+    age: int
+    tekun: bool = False  # is a tekun person themselves
+    dibao_recipient: bool = False
+    severe_disability: bool = False  # grade 1–2, or grade 3 intellectual/mental
+    annual_per_capita_income: Decimal | None = None  # the supporter household's, yuan per year
+    assets_within_low_income_limits: bool = False
+    no_civil_capacity: bool = False
+    missing: bool = False  # declared missing
+    in_prison: bool = False
+
+
+@dataclass(frozen=True)
 class Member:
     member_id: str
     birth_date: dt.date
@@ -78,7 +93,11 @@ class Member:
     )
     has_supporter: bool = False  # a legal supporter exists (tekun)
     supporter_able: bool = False  # … and is able to support (tekun §8 test done by caller or rules)
+    supporters: tuple[Supporter, ...] = ()  # if given, the rules run the §8 test on these facts
     incomes: dict[str, Decimal] = field(default_factory=dict)  # IncomeCategory → monthly yuan
+    # monthly out-of-pocket costs of this member's disability or serious illness (deducted from
+    # income where the parameter income.deduct_rigid_medical allows; rules.md §2)
+    rigid_medical_costs: Decimal = ZERO
 
     @property
     def counted(self) -> bool:
@@ -141,6 +160,9 @@ class MedicalClaim:
     in_policy_out_of_pocket: Decimal  # after basic, critical-illness and supplementary insurance
     paid_this_year: Decimal = ZERO  # medical assistance already paid this calendar year
     illness_impoverished: bool = False  # 因病致贫 category
+    categories: tuple[
+        str, ...
+    ] = ()  # tekun | dibao | edge | illness_impoverished (most favourable)
 
 
 @dataclass(frozen=True)
@@ -173,6 +195,7 @@ class GrantRequest:
 
     programme: Literal["education", "housing", "heating", "employment"]
     category: str  # e.g. education: school stage; housing: rent_subsidy | renovation; …
+    status: tuple[str, ...] = ()  # the household's recognised status: dibao | tekun | edge | …
 
 
 @dataclass(frozen=True)
@@ -194,6 +217,9 @@ class Household:
     disaster: DisasterLoss | None = None
     grant: GrantRequest | None = None
     single_person_member_id: str | None = None  # assess this member alone (rules.md §5)
+    # how the income behaves, for the review frequency (rules.md §12); None = derived from the
+    # income categories (wages and pensions → stable, business/other → irregular)
+    income_stability: Literal["unchanged", "stable", "irregular"] | None = None
 
     @property
     def first_day(self) -> dt.date:

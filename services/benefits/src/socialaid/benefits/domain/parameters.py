@@ -1,9 +1,10 @@
-"""The parameter catalogue and the values a rule used (pure logic).
+"""Parameter value shapes and the values a rule used (pure logic).
 
 Every number of the rulebook is a *parameter*: a dated value per region,
 recorded bitemporally (law time ``valid_from..valid_to``, knowledge time
-``recorded_at..superseded_at``). The catalogue below says which keys exist and
-what shape their values have; adding a programme means adding its keys here.
+``recorded_at..superseded_at``). A ``ParameterSpec`` says what a key means and
+what shape its values have. The catalogue is ``engine.CATALOGUE``: the union of
+the programme modules' ``PARAMETERS`` (each module declares the keys it owns).
 """
 
 from __future__ import annotations
@@ -74,63 +75,6 @@ class ParameterSpec:
         if self.kind == "money":
             value = value.quantize(Decimal("0.01"))
         return value
-
-
-def _spec(key: str, kind: Kind, unit: str, description: str, **kw: Any) -> ParameterSpec:
-    return ParameterSpec(key=key, kind=kind, unit=unit, description=description, **kw)
-
-
-ZERO = Decimal(0)
-CATALOGUE: dict[str, ParameterSpec] = {
-    s.key: s
-    for s in (
-        _spec(
-            "dibao.standard",
-            "money",
-            "yuan per person per month",
-            "低保标准: monthly dibao standard per person (rules.md §4)",
-            minimum=ZERO,
-            exclusive_minimum=True,
-            maximum=Decimal(100_000),
-        ),
-        _spec(
-            "dibao.fin_assets_months",
-            "integer",
-            "months of the standard",
-            "Financial assets per capita may not exceed this many months of the standard (rules.md §3)",
-            minimum=ZERO,
-            maximum=Decimal(600),
-        ),
-        _spec(
-            "dibao.vehicle_exempt_value",
-            "money",
-            "yuan",
-            "A car valued at most this much, with a valuation certificate, is exempted (rules.md §3)",
-            minimum=ZERO,
-            maximum=Decimal(10_000_000),
-        ),
-        _spec(
-            "dibao.max_properties",
-            "integer",
-            "residential properties",
-            "Most residential properties a dibao household may own (rules.md §3)",
-            minimum=ZERO,
-            maximum=Decimal(100),
-        ),
-        _spec(
-            "edge.multiplier",
-            "decimal",
-            "× dibao standard",
-            "低保边缘: per-capita income below this multiple of the standard (rules.md §5)",
-            minimum=Decimal(1),
-            maximum=Decimal(10),
-        ),
-    )
-}
-
-
-def spec_for(key: str) -> ParameterSpec | None:
-    return CATALOGUE.get(key)
 
 
 def format_value(value: Any) -> str:

@@ -1,221 +1,266 @@
-"""Assessing a household, storing the result with its trace, reading and replaying it (R-CA-02, R-CA-12)."""
+"""Assessing a household for any programme, storing the decision with its trace, replaying it (R-CA-12).
+
+Parameters are looked up for ``engine.keys_for(programme)`` in the household's region (nearest
+region first), in force on the first day of the benefit month and *known at* ``known_at``
+(default now, stored). A replay re-runs the stored canonical household with the stored
+``known_at``, so later parameter versions cannot change its answer.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
-from dataclasses import asdict
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from sqlalchemy import RowMapping
 
-from socialaid.benefits.domain import first_day
-from socialaid.benefits.domain.dibao import (
-    OPTIONAL_KEYS,
-    REQUIRED_KEYS,
-    DibaoAssessment,
-    DibaoHousehold,
-    Vehicle,
-    assess_dibao,
-    missing_keys,
+from socialaid.benefits.domain import engine
+from socialaid.benefits.domain.household import Household
+from socialaid.benefits.domain.result import (
+    Assessment,
+    InvalidHousehold,
+    MissingParameters,
+    UnsupportedProgramme,
 )
+from socialaid.benefits.domain.trace import Trace
 from socialaid.benefits.repository import AssessmentRepository
-from socialaid.benefits.schemas import AssessmentCreate
+from socialaid.benefits.schemas_assessments import AssessmentCreate
+from socialaid.benefits.use_cases.canonical import digest, household_from_json, to_json
 from socialaid.benefits.use_cases.parameters import effective_parameters
 from socialaid.core.errors import RuleViolation
 from socialaid.core.ids import uuid7
+from socialaid.core.money import round_yuan
 from socialaid.db import UnitOfWork
 
-SUPPORTED_PROGRAMMES = frozenset({"dibao"})
+FACTS_REQUIRED = "FACTS_REQUIRED"
+FACTS_REQUIRED_VERSION = "facts-required/1"
+# What a replay compares (besides nothing else: identical means all of these are equal).
+COMPARED = (
+    "eligible",
+    "amount",
+    "reason_codes",
+    "flags",
+    "approval_level",
+    "review_frequency",
+    "breakdown",
+    "figures",
+    "rule_set_version",
+    "parameter_snapshot_id",
+    "trace",
+)
 
 
-def household_to_json(h: DibaoHousehold) -> dict[str, Any]:
-    """The canonical assessment input (what a replay re-runs)."""
-    d = asdict(h)
-    d["monthly_income"] = str(h.monthly_income)
-    d["financial_assets"] = str(h.financial_assets)
-    d["vehicles"] = [
-        {
-            "kind": v.kind,
-            "value": None if v.value is None else str(v.value),
-            "valuation_certified": v.valuation_certified,
-        }
-        for v in h.vehicles
-    ]
-    return d
-
-
-def household_from_json(d: dict[str, Any]) -> DibaoHousehold:
-    return DibaoHousehold(
-        living_members=d["living_members"],
-        excluded_members=d.get("excluded_members", 0),
-        monthly_income=Decimal(d["monthly_income"]),
-        financial_assets=Decimal(d["financial_assets"]),
-        vehicles=tuple(
-            Vehicle(
-                kind=v["kind"],
-                value=None if v["value"] is None else Decimal(v["value"]),
-                valuation_certified=v["valuation_certified"],
-            )
-            for v in d["vehicles"]
-        ),
-        residential_properties=d["residential_properties"],
-        non_residential_properties=d["non_residential_properties"],
+def _unsupported(programme: str, why: str) -> RuleViolation:
+    return RuleViolation(
+        f"No assessment rules for programme {programme!r}: {why}",
+        code="programme_not_supported",
+        extra={"supported_programmes": sorted(engine.RULES)},
     )
 
 
-def household_from_request(data: AssessmentCreate) -> DibaoHousehold:
-    a = data.assets
-    vehicles = (
-        tuple(Vehicle() for _ in range(a.vehicles))
-        if isinstance(a.vehicles, int)
-        else tuple(
-            Vehicle(kind=v.kind, value=v.value, valuation_certified=v.valuation_certified)
-            for v in a.vehicles
-        )
-    )
-    deceased = sum(1 for m in data.members if m.deceased)
-    return DibaoHousehold(
-        living_members=len(data.members) - deceased,
-        excluded_members=deceased,
-        monthly_income=data.verified_monthly_income,
-        financial_assets=a.financial_assets,
-        vehicles=vehicles,
-        residential_properties=a.properties,
-        non_residential_properties=a.non_residential_properties,
+def _no_parameter(
+    region: str, as_of: dt.date, known_at: dt.datetime, keys: list[str]
+) -> RuleViolation:
+    return RuleViolation(
+        f"No value in force for {', '.join(keys)} in region {region} on {as_of} "
+        f"(as known at {known_at.isoformat()}).",
+        code="no_parameter_in_force",
+        extra={"missing_parameters": keys, "as_of": as_of.isoformat()},
     )
 
 
-def input_hash(canonical: dict[str, Any]) -> str:
-    return hashlib.sha256(
-        json.dumps(canonical, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
-    ).hexdigest()
-
-
-def require_supported(programme: str) -> None:
-    if programme not in SUPPORTED_PROGRAMMES:
-        raise RuleViolation(
-            f"Assessment rules for programme '{programme}' are not implemented yet; only dibao is.",
-            code="programme_not_supported",
-            extra={"supported_programmes": sorted(SUPPORTED_PROGRAMMES)},
-        )
-
-
-async def run_dibao(
-    uow: UnitOfWork,
-    *,
-    region_code: str,
-    benefit_month: str,
-    household: DibaoHousehold,
-    known_at: dt.datetime,
-) -> DibaoAssessment:
-    """Load the parameters in force on the first day of the month (as known at ``known_at``) and assess."""
-    as_of = first_day(benefit_month)
+async def evaluate(
+    uow: UnitOfWork, *, programme: str, household: Household, known_at: dt.datetime
+) -> Assessment:
+    """The programme's rules applied with the parameters in force (as known at ``known_at``)."""
+    if programme not in engine.RULES:
+        raise _unsupported(programme, "unknown programme")
+    module = engine.rules_for(programme)
+    as_of = household.first_day
     params = await effective_parameters(
         uow,
-        region_code=region_code,
+        region_code=household.region_code,
         as_of=as_of,
         known_at=known_at,
-        keys=REQUIRED_KEYS + OPTIONAL_KEYS,
+        keys=engine.keys_for(programme),
     )
-    missing = missing_keys(params)
+    missing = [k for k in module.REQUIRED_KEYS if k not in params]
     if missing:
+        raise _no_parameter(household.region_code, as_of, known_at, missing)
+    try:
+        return engine.assess(programme, household, params)
+    except MissingParameters as exc:
+        raise _no_parameter(household.region_code, as_of, known_at, list(exc.keys)) from exc
+    except InvalidHousehold as exc:
         raise RuleViolation(
-            f"No value in force for {', '.join(missing)} in region {region_code} on {as_of} "
-            f"(as known at {known_at.isoformat()}).",
-            code="no_parameter_in_force",
-            extra={"missing_parameters": missing, "as_of": as_of.isoformat()},
-        )
-    return assess_dibao(household, params)
+            f"The household cannot be assessed for {programme}: {exc}", code="invalid_household"
+        ) from exc
+    except UnsupportedProgramme as exc:
+        raise _unsupported(programme, "its rules are not available") from exc
+
+
+def facts_required(programme: str, household: Household, why: str) -> Assessment:
+    """Not a decision: the facts this programme needs were not given (a caseworker completes them)."""
+    trace = Trace()
+    trace.add(
+        "FACTS-REQUIRED-01",
+        "rules.md (the programme's rules need facts this request does not carry)",
+        inputs={"programme": programme, "benefit_month": household.benefit_month},
+        result={"eligible": False, "reason_codes": [FACTS_REQUIRED]},
+        explanation=f"“{programme}”项目测算所需的事实未提供({why})，未作资格认定，"
+        "请经办人员补充后通过 POST /v1/assessments 重新测算。",
+    )
+    return Assessment(
+        programme=programme,
+        eligible=False,
+        amount=Decimal("0.00"),
+        reason_codes=(FACTS_REQUIRED,),
+        parameters=(),
+        trace=trace,
+        rule_set_version=FACTS_REQUIRED_VERSION,
+        figures={"household_size": len(household.counted_members)},
+    )
+
+
+def outcome(result: Assessment) -> dict[str, Any]:
+    """The decision as canonical JSON (what is stored, answered and compared on replay)."""
+    parameters = [p.snapshot() for p in result.parameters]
+    return {
+        "eligible": result.eligible,
+        "amount": str(round_yuan(result.amount)),
+        "reason_codes": list(result.reason_codes),
+        "flags": sorted(result.flags),
+        "approval_level": result.approval_level,
+        "review_frequency": result.review_frequency,
+        "breakdown": {k: str(v) for k, v in result.breakdown.items()},
+        "figures": to_json(result.figures),
+        "rule_set_version": result.rule_set_version,
+        "parameters": parameters,
+        "parameter_snapshot_id": digest(sorted(parameters, key=lambda p: p["key"])),
+        "trace": to_json(result.trace.to_list()),
+    }
+
+
+def canonical_input(programme: str, household: Household) -> dict[str, Any]:
+    return {
+        "programme": programme,
+        "region_code": household.region_code,
+        "benefit_month": household.benefit_month,
+        "household": to_json(household),
+    }
+
+
+def _money(value: Any) -> Decimal | None:
+    try:
+        return None if value is None else round_yuan(Decimal(str(value)))
+    except InvalidOperation:
+        return None
+
+
+def summary(result: Assessment, household: Household) -> dict[str, Any]:
+    """Standard, per-capita income and household size from the figures (event and columns)."""
+    size = result.figures.get("household_size")
+    return {
+        "standard": _money(result.figures.get("standard")),
+        "per_capita_income": _money(result.figures.get("per_capita_income")),
+        "household_size": size if isinstance(size, int) else len(household.counted_members),
+    }
 
 
 async def store_assessment(
     uow: UnitOfWork,
     *,
-    result: DibaoAssessment,
-    programme: str,
-    region_code: str,
-    benefit_month: str,
-    household: DibaoHousehold,
+    result: Assessment,
+    household: Household,
     request: dict[str, Any],
     known_at: dt.datetime,
     origin: str,
     case_id: str | None = None,
     verification_id: str | None = None,
+    facts_required_because: str | None = None,
 ) -> RowMapping:
-    canonical = {
-        "programme": programme,
-        "region_code": region_code,
-        "benefit_month": benefit_month,
-        "household": household_to_json(household),
-    }
+    canonical = canonical_input(result.programme, household)
+    stored = {**canonical, "request": request}
+    if facts_required_because is not None:
+        stored["facts_required"] = facts_required_because
+    out = outcome(result)
     return await AssessmentRepository(uow.session).add(
         id=uuid7(),
         case_id=case_id,
         verification_id=verification_id,
         origin=origin,
-        programme=programme,
-        region_code=region_code,
-        benefit_month=benefit_month,
-        input={**canonical, "request": request},
-        input_hash=input_hash(canonical),
-        eligible=result.eligible,
-        amount=result.amount,
-        standard=result.standard,
-        per_capita_income=result.per_capita_income,
-        household_size=result.household_size,
-        reason_codes=list(result.reason_codes),
-        rule_set_version=result.rule_set_version,
-        parameters=[p.snapshot() for p in result.parameters],
-        trace=result.trace.to_list(),
+        programme=result.programme,
+        region_code=household.region_code,
+        benefit_month=household.benefit_month,
+        input=stored,
+        input_hash=digest(canonical),
+        eligible=out["eligible"],
+        amount=Decimal(out["amount"]),
+        **summary(result, household),
+        reason_codes=out["reason_codes"],
+        flags=out["flags"],
+        approval_level=out["approval_level"],
+        review_frequency=out["review_frequency"],
+        breakdown=out["breakdown"],
+        figures=out["figures"],
+        rule_set_version=out["rule_set_version"],
+        parameters=out["parameters"],
+        parameter_snapshot_id=out["parameter_snapshot_id"],
+        trace=out["trace"],
         known_at=known_at,
     )
+
+
+def stored_outcome(row: RowMapping) -> dict[str, Any]:
+    return {
+        "eligible": row["eligible"],
+        "amount": str(row["amount"]),
+        "reason_codes": list(row["reason_codes"]),
+        "flags": list(row["flags"]),
+        "approval_level": row["approval_level"],
+        "review_frequency": row["review_frequency"],
+        "breakdown": row["breakdown"],
+        "figures": row["figures"],
+        "rule_set_version": row["rule_set_version"],
+        "parameters": row["parameters"],
+        "parameter_snapshot_id": row["parameter_snapshot_id"],
+        "trace": row["trace"],
+    }
 
 
 def to_read(row: RowMapping) -> dict[str, Any]:
     def money(v: Decimal | None) -> str | None:
         return None if v is None else str(v)
 
+    out = stored_outcome(row)
+    del out["trace"]
+    url = f"/v1/assessments/{row['id']}"
     return {
         "assessment_id": str(row["id"]),
         "case_id": row["case_id"],
         "programme": row["programme"],
         "region_code": row["region_code"],
         "benefit_month": row["benefit_month"],
-        "eligible": row["eligible"],
-        "amount": money(row["amount"]),
+        **out,
         "standard": money(row["standard"]),
         "per_capita_income": money(row["per_capita_income"]),
         "household_size": row["household_size"],
-        "reason_codes": list(row["reason_codes"]),
-        "rule_set_version": row["rule_set_version"],
-        "parameters": row["parameters"],
+        "input_hash": row["input_hash"],
         "known_at": row["known_at"].isoformat(),
         "created_at": row["created_at"].isoformat(),
-        "trace_url": f"/v1/assessments/{row['id']}/trace",
+        "trace_url": f"{url}/trace",
+        "replay_url": f"{url}/replay",
     }
 
 
 async def create_assessment(uow: UnitOfWork, *, data: AssessmentCreate) -> dict[str, Any]:
-    """A household assessed on request (not tied to a case; publishes no event)."""
-    require_supported(data.programme)
+    """A household assessed on request (a caseworker or a what-if; publishes no event)."""
     known_at = data.known_at or dt.datetime.now(dt.UTC)
-    household = household_from_request(data)
-    result = await run_dibao(
-        uow,
-        region_code=data.region_code,
-        benefit_month=data.benefit_month,
-        household=household,
-        known_at=known_at,
-    )
+    household = data.to_household()
+    result = await evaluate(uow, programme=data.programme, household=household, known_at=known_at)
     row = await store_assessment(
         uow,
         result=result,
-        programme=data.programme,
-        region_code=data.region_code,
-        benefit_month=data.benefit_month,
         household=household,
         request=data.model_dump(mode="json", exclude={"known_at"}),
         known_at=known_at,
@@ -232,52 +277,32 @@ async def read_trace(uow: UnitOfWork, *, assessment_id: str) -> dict[str, Any]:
     row = await AssessmentRepository(uow.session).get(assessment_id)
     return {
         "assessment_id": str(row["id"]),
+        "programme": row["programme"],
         "rule_set_version": row["rule_set_version"],
+        "parameter_snapshot_id": row["parameter_snapshot_id"],
         "known_at": row["known_at"].isoformat(),
         "steps": row["trace"],
     }
 
 
-def _essentials(d: dict[str, Any]) -> dict[str, Any]:
-    return {
-        k: d[k]
-        for k in (
-            "eligible",
-            "amount",
-            "standard",
-            "per_capita_income",
-            "reason_codes",
-            "parameters",
-        )
-    }
-
-
 async def replay_assessment(uow: UnitOfWork, *, assessment_id: str) -> dict[str, Any]:
-    """Re-run the stored input with the stored ``known_at``: later parameter versions must not matter."""
+    """Re-run the stored input with the stored ``known_at``; stores nothing."""
     row = await AssessmentRepository(uow.session).get(assessment_id)
-    require_supported(row["programme"])
-    result = await run_dibao(
-        uow,
-        region_code=row["region_code"],
-        benefit_month=row["benefit_month"],
-        household=household_from_json(row["input"]["household"]),
-        known_at=row["known_at"],
-    )
-    stored = _essentials(to_read(row))
-    replayed = {
-        "eligible": result.eligible,
-        "amount": str(result.amount),
-        "standard": str(result.standard),
-        "per_capita_income": None
-        if result.per_capita_income is None
-        else str(result.per_capita_income),
-        "reason_codes": list(result.reason_codes),
-        "parameters": [p.snapshot() for p in result.parameters],
-    }
-    same = stored == replayed and row["trace"] == result.trace.to_list()
+    household = household_from_json(row["input"]["household"])
+    why = row["input"].get("facts_required")
+    if why is not None:
+        result = facts_required(row["programme"], household, why)
+    else:
+        result = await evaluate(
+            uow, programme=row["programme"], household=household, known_at=row["known_at"]
+        )
+    stored, replayed = stored_outcome(row), outcome(result)
+    differences = [k for k in COMPARED if stored[k] != replayed[k]]
     return {
-        "assessment_id": assessment_id,
-        "same_result": same,
+        "assessment_id": str(row["id"]),
+        "identical": not differences,
+        "differences": differences,
+        "known_at": row["known_at"].isoformat(),
         "stored": stored,
         "replayed": replayed,
     }

@@ -8,14 +8,13 @@ from typing import Any
 
 from sqlalchemy import RowMapping
 
+from socialaid.benefits.domain.engine import CATALOGUE, spec_for
 from socialaid.benefits.domain.parameters import (
-    CATALOGUE,
     ParameterSpec,
     ParameterUsed,
     ParameterValueError,
     format_value,
     overlaps,
-    spec_for,
 )
 from socialaid.benefits.repository import ParameterRepository
 from socialaid.benefits.schemas import ParameterCreate

@@ -20,6 +20,7 @@ from socialaid.contracts.events import (
     Discrepancy,
     VerificationCompleted,
     VerificationFailed,
+    VerifiedMember,
 )
 from socialaid.core.ids import mask_id_number, uuid7
 from socialaid.db import UnitOfWork
@@ -29,6 +30,7 @@ from socialaid.verification.departments import DepartmentAnswer, DepartmentGatew
 from socialaid.verification.domain.figures import (
     Declaration,
     Finding,
+    HouseholdFigures,
     MemberFacts,
     Tolerances,
     compute_figures,
@@ -213,6 +215,7 @@ async def verify_case(
                 ],
                 evidence_count=len(answers),
                 completed_at=now,
+                members=_verified_members(event, figures),
             ),
             source=SOURCE,
         )
@@ -269,3 +272,33 @@ async def verify_case(
         },
     )
     return str(verification_id)
+
+
+def _verified_members(event: CaseAccepted, figures: HouseholdFigures) -> list[VerifiedMember]:
+    """The roster's facts joined with what the departments reported, per member (no ID numbers)."""
+    by_id = {m.member_id: m for m in figures.members}
+    out = []
+    for member in event.members:
+        f = by_id.get(member.member_id)
+        sources = {}
+        if f is not None:
+            sources = {
+                "wages": f.wages,
+                "pension_local": f.pensions,
+                "pension_central_basic": f.pension_excluded,
+                "unemployment_benefit": f.unemployment,
+            }
+        out.append(
+            VerifiedMember(
+                member_id=member.member_id,
+                relationship=member.relationship,
+                birth_date=member.birth_date,
+                alive=f.alive if f is not None else True,
+                disability_grade=member.disability_grade,
+                serious_illness=member.serious_illness,
+                labour_capacity=member.labour_capacity,
+                employed=f is not None and f.wages > 0,
+                income_by_source={k: v for k, v in sources.items() if v},
+            )
+        )
+    return out

@@ -1,0 +1,134 @@
+"""``POST /v1/assessments`` latency under 20 concurrent clients (target p99 < 50 ms).
+
+Against the running benefits service (port 8003): a dibao assessment of a realistic household
+(members with ages, incomes by category, assets, sometimes an obligor), each stored with its
+trace. Baseline in the same run: ``GET /healthz`` of the same process at the same concurrency.
+
+    make up   # the stack must be running
+    .venv/bin/python bench/assessment_latency.py [--requests 2000 --concurrency 20]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import random
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import RawHttpClient, hardware, save, summary
+
+PORT = 8003  # --port to aim at another instance
+COUNTIES = ["141102", "141121", "141123", "141124", "141125", "141181", "141182"]
+
+
+def household(rng: random.Random) -> dict:
+    members = []
+    for i in range(rng.choice((1, 2, 2, 3, 3, 4, 5))):
+        year = rng.randrange(1935, 2024)
+        member = {
+            "member_id": f"m{i}",
+            "relationship": "applicant" if i == 0 else "member",
+            "birth_date": f"{year}-{rng.randrange(1, 13):02d}-{rng.randrange(1, 29):02d}",
+            "incomes": {},
+        }
+        if 18 <= 2026 - year < 60 and rng.random() < 0.3:
+            member["employed"] = True
+            member["incomes"]["wages"] = f"{rng.randrange(500, 2500)}.00"
+        if 2026 - year >= 60:
+            member["incomes"]["pension_local"] = f"{rng.randrange(150, 600)}.00"
+        if rng.random() < 0.08:
+            member["serious_illness"] = True
+        if rng.random() < 0.05:
+            member["disability_grade"] = rng.choice((1, 2))
+            member["disability_type"] = "physical"
+        members.append(member)
+    body = {
+        "programme": "dibao",
+        "region_code": rng.choice(COUNTIES),
+        "benefit_month": "2026-07",
+        "members": members,
+        "assets": {
+            "financial": f"{rng.randrange(0, 30000)}.00",
+            "residential_properties": rng.choice((0, 1, 1, 1)),
+        },
+    }
+    if rng.random() < 0.12:
+        body["obligors"] = [
+            {
+                "household_per_capita_income": f"{rng.randrange(1000, 6000)}.00",
+                "children_count": rng.randrange(1, 5),
+                "persons_supported": rng.randrange(1, 4),
+            }
+        ]
+    return body
+
+
+args = argparse.Namespace(port=PORT)
+
+
+async def load(n: int, concurrency: int, make) -> tuple[list[float], float, int, bytes]:  # type: ignore[no-untyped-def]
+    latencies: list[float] = []
+    errors = 0
+    remaining = n
+    sample = b""
+
+    async def worker() -> None:
+        nonlocal errors, remaining, sample
+        client = RawHttpClient("127.0.0.1", args.port)
+        await client.connect()
+        try:
+            while remaining > 0:
+                remaining -= 1
+                method, path, body = make()
+                t0 = time.perf_counter()
+                status, payload = await client.request(method, path, body)
+                latencies.append(time.perf_counter() - t0)
+                if status >= 400:
+                    errors += 1
+                    sample = sample or payload
+        finally:
+            await client.close()
+
+    started = time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    return latencies, time.perf_counter() - started, errors, sample
+
+
+async def main(n: int, concurrency: int) -> dict:
+    rng = random.Random(11)
+    bodies = [json.dumps(household(rng)).encode() for _ in range(n + 200)]
+    await load(200, concurrency, lambda: ("POST", "/v1/assessments", bodies.pop()))  # warm-up
+    base_lat, base_s, _, _ = await load(n, concurrency, lambda: ("GET", "/healthz", None))
+    lat, seconds, errors, sample = await load(
+        n, concurrency, lambda: ("POST", "/v1/assessments", bodies.pop())
+    )
+    result = {
+        "benchmark": "assessment_latency",
+        "requests": n,
+        "concurrency": concurrency,
+        "errors": errors,
+        "post_assessments_per_s": round(n / seconds, 1),
+        **{f"post_{k}": v for k, v in summary(lat).items()},
+        "healthz_per_s": round(n / base_s, 1),
+        **{f"healthz_{k}": v for k, v in summary(base_lat).items()},
+        "target_p99_ms": 50,
+        "hardware": hardware(),
+    }
+    if errors:
+        result["first_error"] = sample.decode(errors="replace")[:500]
+    return result
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--requests", type=int, default=2000)
+    parser.add_argument("--concurrency", type=int, default=20)
+    parser.add_argument("--port", type=int, default=PORT)
+    args = a = parser.parse_args()
+    res = asyncio.run(main(a.requests, a.concurrency))
+    print(json.dumps(res, indent=2, ensure_ascii=False))
+    save("assessment_latency", res)
