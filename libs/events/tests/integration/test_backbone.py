@@ -255,3 +255,41 @@ async def test_poison_is_parked_and_dead_lettered_its_subject_held_others_flow_t
     result = await consumer.applier.redrive("poison-1")
     assert result == {"subject": "poison-1", "applied": 2, "remaining": 0}
     assert [n for a, n in await effects(env["db"]) if a == "poison-1"] == [-5, 7]
+
+
+async def test_set_based_writer_gives_the_same_headers_and_sequences_as_add_event(env):
+    import asyncpg
+
+    from socialaid.events.envelope import Envelope
+    from socialaid.events.outbox import add_events_from_query
+
+    await emit(env, "acct-s", 1)  # acct-s already has sequence 1
+    conn = await asyncpg.connect(env["url"].replace("+asyncpg", ""))
+    try:
+        async with conn.transaction():
+            n = await add_events_from_query(
+                conn,
+                rows_sql="""SELECT gen_random_uuid() AS event_id, s AS subject, i AS ord,
+                                   json_build_object('account', s, 'n', i) AS data
+                            FROM (VALUES ('acct-s', 2), ('acct-t', $1::int)) AS v(s, i)""",
+                args=[3],
+                topic=env["topic"],
+                event_type=env["contract"].TYPE,
+                source=ledger_app.SOURCE,
+                time="2026-11-22T08:00:00Z",
+            )
+        rows = await conn.fetch("SELECT headers, payload FROM outbox ORDER BY id")
+    finally:
+        await conn.close()
+    assert n == 2
+    import json as _json
+
+    envs = [Envelope.from_headers(_json.loads(r["headers"]), bytes(r["payload"])) for r in rows]
+    first = envs[0]
+    assert {k for k in envs[1].headers()} == {k for k in first.headers()} - {"traceparent"}
+    assert [(e.subject, e.sequence, e.data["n"]) for e in envs] == [
+        ("acct-s", 1, 1),
+        ("acct-s", 2, 2),
+        ("acct-t", 1, 3),
+    ]
+    assert all(e.type == first.type and e.source == first.source for e in envs)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import LargeBinary, Uuid, bindparam, text
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -76,3 +78,52 @@ async def add_event(
         await session.execute(text(f"NOTIFY {NOTIFY_CHANNEL}"))
         session.info["outbox_notified"] = True
     return env
+
+
+async def add_events_from_query(
+    conn: Any,
+    *,
+    rows_sql: str,
+    args: Sequence[Any],
+    topic: str,
+    event_type: str,
+    source: str,
+    time: str,
+) -> int:
+    """Queue many events of one type in one statement, inside the caller's transaction.
+
+    ``rows_sql`` is a SELECT (bind parameters ``$1 … $n`` = ``args``) yielding
+    ``event_id`` (uuid), ``subject`` (text, also the key; at most one row per subject),
+    ``data`` (json: the contract's data) and ``ord`` (publication order). The rows get
+    the same CloudEvents headers and per-subject sequence numbers as :func:`add_event`.
+    ``conn`` is an asyncpg connection. Returns the number of events queued.
+    """
+    n = len(args)
+    status = await conn.execute(
+        f"""
+        WITH rows AS MATERIALIZED ({rows_sql}),
+        seq AS (
+            INSERT INTO outbox_sequence AS s (subject, last_sequence)
+            SELECT subject, 1 FROM rows
+            ON CONFLICT (subject) DO UPDATE SET last_sequence = s.last_sequence + 1
+            RETURNING subject, last_sequence
+        )
+        INSERT INTO outbox (event_id, topic, key, event_type, headers, payload)
+        SELECT rows.event_id, ${n + 1}::text, rows.subject, ${n + 2}::text,
+               jsonb_build_object(
+                   'ce_specversion', '1.0', 'ce_id', rows.event_id::text,
+                   'ce_source', ${n + 3}::text, 'ce_type', ${n + 2}::text,
+                   'ce_time', ${n + 4}::text, 'content-type', 'application/json',
+                   'ce_subject', rows.subject, 'ce_sequence', seq.last_sequence::text),
+               convert_to(rows.data::text, 'UTF8')
+        FROM rows JOIN seq ON seq.subject = rows.subject
+        ORDER BY rows.ord
+        """,
+        *args,
+        topic,
+        event_type,
+        source,
+        time,
+    )
+    await conn.execute(f"NOTIFY {NOTIFY_CHANNEL}")
+    return int(status.split()[-1])

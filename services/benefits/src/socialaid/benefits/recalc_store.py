@@ -24,7 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from socialaid.benefits.domain.recalc import CATEGORIES, Batch
 from socialaid.benefits.domain.recalc_inputs import SLOTS
 from socialaid.contracts.events import EntitlementChanged
-from socialaid.events.outbox import NOTIFY_CHANNEL
+from socialaid.events.outbox import add_events_from_query
 
 _SIGNATURE = b"PGCOPY\n\xff\r\n\x00"
 _HEADER = _SIGNATURE + b"\x00\x00\x00\x00" + b"\x00\x00\x00\x00"
@@ -238,10 +238,10 @@ async def write_changes(
     money = "(({x})::numeric / 100)::numeric(14, 2)::text"
     delta = "(d.new_fen - d.prev_fen) * d.paid"
     # Event and change ids derive from (run, entitlement): deterministic, and cheaper than random.
-    # Rows as the lib's add_event writes them: same headers (with the per-subject sequence taken
-    # from outbox_sequence in the same statement) and the contract's JSON data.
-    status = await conn.execute(
-        f"""
+    # The library's set-based writer adds the headers and per-subject sequences add_event would.
+    inserted = await add_events_from_query(
+        conn,
+        rows_sql=f"""
         WITH months AS MATERIALIZED (
             SELECT eff_m, paid, coalesce(
                 (SELECT json_agg({_MONTH_SQL.format(m="m")} ORDER BY m)
@@ -249,23 +249,13 @@ async def write_changes(
             FROM (SELECT DISTINCT eff_m, paid FROM recalc_result) AS x
         ), d AS MATERIALIZED (
             SELECT r.*, e.case_id, e.programme, e.region_code, m.list,
-                   md5($6::text || ':e:' || r.id::text)::uuid AS event_id,
-                   md5($6::text || ':c:' || r.id::text)::uuid AS change_id
+                   md5($3::text || ':e:' || r.id::text)::uuid AS event_id,
+                   md5($3::text || ':c:' || r.id::text)::uuid AS change_id
             FROM recalc_result r JOIN active_entitlement e ON e.id = r.id
             JOIN months m ON m.eff_m = r.eff_m AND m.paid = r.paid
-        ), seq AS (
-            INSERT INTO outbox_sequence AS s (subject, last_sequence)
-            SELECT case_id, 1 FROM d
-            ON CONFLICT (subject) DO UPDATE SET last_sequence = s.last_sequence + 1
-            RETURNING subject, last_sequence
         )
-        INSERT INTO outbox (event_id, topic, key, event_type, headers, payload)
-        SELECT d.event_id, $1::text, d.case_id, $2::text,
-               jsonb_build_object(
-                   'ce_specversion', '1.0', 'ce_id', d.event_id::text, 'ce_source', $3::text,
-                   'ce_type', $2::text, 'ce_time', $4::text, 'content-type', 'application/json',
-                   'ce_subject', d.case_id, 'ce_sequence', seq.last_sequence::text),
-               convert_to(json_build_object(
+        SELECT d.event_id, d.case_id AS subject, d.id AS ord,
+               json_build_object(
                    'change_id', d.change_id::text, 'case_id', d.case_id,
                    'programme', d.programme, 'region_code', d.region_code,
                    'effective_month', {_MONTH_SQL.format(m="d.eff_m")},
@@ -274,19 +264,16 @@ async def write_changes(
                    'months_already_paid', d.list,
                    'arrears', {money.format(x=f"greatest({delta}, 0)")},
                    'overpayment', {money.format(x=f"greatest(-({delta}), 0)")},
-                   'cause', $5::text, 'recalculation_id', $6::text, 'changed_at', $4::text
-               )::text, 'UTF8')
-        FROM d JOIN seq ON seq.subject = d.case_id
-        ORDER BY d.id
+                   'cause', $2::text, 'recalculation_id', $3::text, 'changed_at', $1::text
+               ) AS data
+        FROM d
         """,
-        EntitlementChanged.TOPIC,
-        EntitlementChanged.TYPE,
-        source,
-        changed_at,
-        cause,
-        str(run_id),
+        args=[changed_at, cause, str(run_id)],
+        topic=EntitlementChanged.TOPIC,
+        event_type=EntitlementChanged.TYPE,
+        source=source,
+        time=changed_at,
     )
-    inserted = int(status.split()[-1])
     timings["write_outbox"] = round(time.perf_counter() - t_out, 3)
     t_upd = time.perf_counter()
     await conn.execute(
@@ -298,7 +285,6 @@ async def write_changes(
         run_id,
     )
     timings["write_update"] = round(time.perf_counter() - t_upd, 3)
-    await conn.execute(f"NOTIFY {NOTIFY_CHANNEL}")
     return inserted
 
 
