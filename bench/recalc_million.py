@@ -2,13 +2,16 @@
 
 1. A fresh benchmark database (``recalc_bench``) migrated to head; the demonstration parameters
    (吕梁市 141100 and the national defaults) come from the migrations.
-2. A child process generates the households directly in PostgreSQL (binary-free CSV COPY) with
-   realistic distributions, their monthly amounts set to what the rules pay under the standard in
-   force (850.00), most of them paid up to 2026-11.
+2. A child process generates the households directly in PostgreSQL (CSV COPY into
+   ``active_entitlement`` and ``entitlement_facts``, then VACUUM ANALYZE as autovacuum would have
+   done) with realistic distributions, each case with the event sequence its assessment.completed
+   started, their monthly amounts set to what the rules pay under the
+   standard in force (850.00), most of them paid up to 2026-11.
 3. This process records ``dibao.standard`` 900.00 from 2026-10-01 for 141100 (the service's use
    case) and runs the worker job's recalculation: read every entitlement with COPY, compute with
    numpy, write the changed amounts back (COPY + one UPDATE … FROM) and queue one
-   ``entitlement.changed`` per changed household in the outbox, in one transaction.
+   ``entitlement.changed`` per changed household in the outbox (bulk writer: set-based
+   per-subject sequences, binary COPY), in one transaction.
    Reported: households/s, wall time, peak RSS of this process (target < 60 s, < 2 GB).
 4. Same run, same households, in memory: our vectorised rules vs the same dibao gap formula in
    OpenFisca-core (one entity; ``pip install openfisca-core``), as a throughput ratio.
@@ -167,9 +170,12 @@ async def generate(n: int) -> None:
     o_ch = slots(batch.o_hh, batch.o_children, SLOTS["obligor"], str)
     o_sp = slots(batch.o_hh, batch.o_split, SLOTS["obligor"], str)
     o_w = slots(batch.o_hh, batch.o_waived, SLOTS["obligor"], lambda w: "t" if w else "f")
-    columns = [
-        "case_id", "programme", "region_code", "start_month", "approved_amount",
-        "monthly_amount", "amount_from_month", "last_paid_month", "members",
+    head_cols = [
+        "id", "case_id", "programme", "region_code", "start_month", "approved_amount",
+        "monthly_amount", "amount_from_month", "last_paid_month",
+    ]  # fmt: skip
+    fact_cols = [
+        "entitlement_id", "members",
         *[f"inc_{c}" for c in CATEGORIES], "support_paid", "rigid_medical", "financial_assets",
         *[f"birth_{i + 1}" for i in range(SLOTS["member"])], "addon_bits",
         *[f"earn_{i + 1}" for i in range(SLOTS["earning"])], "vehicles_counted",
@@ -182,14 +188,17 @@ async def generate(n: int) -> None:
     conn = await asyncpg.connect(URL)
     chunk = 100_000
     for lo in range(0, n, chunk):
-        buf = io.StringIO()
+        heads, facts = io.StringIO(), io.StringIO()
         for i in range(lo, min(n, lo + chunk)):
             amount = f"{amounts[i] // 100}.{amounts[i] % 100:02d}"
+            head = [
+                str(i + 1), f"bench-{i:07d}", "dibao", COUNTIES[region[i]],
+                _month(int(start[i])), amount, amount, _month(int(start[i])),
+                _month(int(paid[i])) if paid[i] >= 0 else "",
+            ]  # fmt: skip
             fields = [
-                f"bench-{i:07d}", "dibao", COUNTIES[region[i]], _month(int(start[i])), amount,
-                amount, _month(int(start[i])), _month(int(paid[i])) if paid[i] >= 0 else "",
-                str(int(batch.members[i])), *map(str, inc[i]), str(int(batch.support_paid[i])),
-                "0", str(int(batch.financial[i])),
+                str(i + 1), str(int(batch.members[i])), *map(str, inc[i]),
+                str(int(batch.support_paid[i])), "0", str(int(batch.financial[i])),
                 *[birth[k][i] for k in range(SLOTS["member"])], str(int(addon_bits[i])),
                 *[earn[k][i] for k in range(SLOTS["earning"])],
                 str(int(batch.vehicles_counted[i])),
@@ -199,14 +208,26 @@ async def generate(n: int) -> None:
                 *[x for k in range(SLOTS["obligor"])
                   for x in (o_inc[k][i], o_ch[k][i], o_sp[k][i], o_w[k][i])],
             ]  # fmt: skip
-            buf.write(",".join(fields) + "\n")
-        await conn.copy_to_table(
-            "active_entitlement",
-            source=io.BytesIO(buf.getvalue().encode()),
-            columns=columns,
-            format="csv",
-        )
-    await conn.execute("ANALYZE active_entitlement")
+            heads.write(",".join(head) + "\n")
+            facts.write(",".join(fields) + "\n")
+        for table, cols, buf in (
+            ("active_entitlement", head_cols, heads),
+            ("entitlement_facts", fact_cols, facts),
+        ):
+            await conn.copy_to_table(
+                table, source=io.BytesIO(buf.getvalue().encode()), columns=cols, format="csv"
+            )
+    await conn.execute("SELECT setval(pg_get_serial_sequence('active_entitlement', 'id'), $1)", n)
+    # Each case was assessed by benefits, which published its assessment.completed: the case
+    # already has an event sequence, as in production.
+    await conn.execute(
+        "INSERT INTO outbox_sequence (subject, last_sequence) "
+        "SELECT case_id, 1 FROM active_entitlement"
+    )
+    # A table of a million entitlements built up over years has been vacuumed many times.
+    await conn.execute("VACUUM ANALYZE active_entitlement")
+    await conn.execute("VACUUM ANALYZE entitlement_facts")
+    await conn.execute("VACUUM ANALYZE outbox_sequence")
     await conn.close()
     print(json.dumps({"generated": n, "paid_households": int((amounts > 0).sum()),
                       "child_peak_rss_mb": _rss_mb()}))  # fmt: skip

@@ -89,3 +89,18 @@ def test_money_is_decimal_serialised_as_string_and_never_float():
 def test_region_lineage_falls_back_to_national():
     assert lineage("141102") == ["141102", "141100", "140000", "000000"]
     assert lineage("999999") == ["000000"]
+
+
+def test_uuid7_blocks_are_distinct_increasing_version_7_values():
+    import uuid
+
+    from socialaid.core.ids import uuid7_block, uuid_text
+
+    block = uuid7_block(1000)
+    values = [uuid.UUID(int=v) for v in block]
+    assert len(set(values)) == 1000 and values == sorted(values)
+    assert all(v.version == 7 and v.variant == uuid.RFC_4122 for v in values)
+    assert all(uuid_text(v.int) == str(v) for v in values[:10])
+    other = uuid7_block(1000)
+    assert not set(block) & set(other)  # different random bits
+    assert len(uuid7_block(0)) == 0

@@ -257,39 +257,106 @@ async def test_poison_is_parked_and_dead_lettered_its_subject_held_others_flow_t
     assert [n for a, n in await effects(env["db"]) if a == "poison-1"] == [-5, 7]
 
 
-async def test_set_based_writer_gives_the_same_headers_and_sequences_as_add_event(env):
-    import asyncpg
+def _payload(account: str, n: int) -> bytes:
+    import json as _json
+
+    return _json.dumps({"account": account, "n": n}, ensure_ascii=False).encode()
+
+
+async def _outbox_envelopes(conn):  # type: ignore[no-untyped-def]
+    import json as _json
 
     from socialaid.events.envelope import Envelope
-    from socialaid.events.outbox import add_events_from_query
+
+    rows = await conn.fetch("SELECT key, headers, payload FROM outbox ORDER BY id")
+    return [
+        (r["key"], Envelope.from_headers(_json.loads(r["headers"]), bytes(r["payload"])))
+        for r in rows
+    ]
+
+
+async def test_bulk_writer_gives_the_same_headers_and_sequences_as_add_event(env):
+    import asyncpg
+
+    from socialaid.events.outbox import copy_events
 
     await emit(env, "acct-s", 1)  # acct-s already has sequence 1
+    odd = 'acct "quoted" \\ 账户'  # needs JSON escaping in the headers
     conn = await asyncpg.connect(env["url"].replace("+asyncpg", ""))
     try:
         async with conn.transaction():
-            n = await add_events_from_query(
+            n = await copy_events(
                 conn,
-                rows_sql="""SELECT gen_random_uuid() AS event_id, s AS subject, i AS ord,
-                                   json_build_object('account', s, 'n', i) AS data
-                            FROM (VALUES ('acct-s', 2), ('acct-t', $1::int)) AS v(s, i)""",
-                args=[3],
-                topic=env["topic"],
-                event_type=env["contract"].TYPE,
+                env["contract"],
                 source=ledger_app.SOURCE,
-                time="2026-11-22T08:00:00Z",
+                subjects=["acct-s", "acct-t", odd],
+                payloads=[_payload("acct-s", 2), _payload("acct-t", 3), _payload(odd, 4)],
+                chunk_rows=2,  # two chunks
             )
-        rows = await conn.fetch("SELECT headers, payload FROM outbox ORDER BY id")
+        envs = await _outbox_envelopes(conn)
     finally:
         await conn.close()
-    assert n == 2
-    import json as _json
-
-    envs = [Envelope.from_headers(_json.loads(r["headers"]), bytes(r["payload"])) for r in rows]
-    first = envs[0]
-    assert {k for k in envs[1].headers()} == {k for k in first.headers()} - {"traceparent"}
-    assert [(e.subject, e.sequence, e.data["n"]) for e in envs] == [
+    assert n == 3
+    first = envs[0][1]
+    for key, e in envs[1:]:
+        assert set(e.headers()) == set(first.headers()) - {"traceparent"}
+        assert key == e.subject and e.type == first.type and e.source == first.source
+    assert [(e.subject, e.sequence, e.data["n"]) for _, e in envs] == [
         ("acct-s", 1, 1),
         ("acct-s", 2, 2),
         ("acct-t", 1, 3),
+        (odd, 1, 4),
     ]
-    assert all(e.type == first.type and e.source == first.source for e in envs)
+    ids = [e.id for _, e in envs[1:]]
+    assert ids == sorted(ids) and len(set(ids)) == 3  # consecutive, time-ordered ids
+
+
+async def test_bulk_writer_refuses_bad_batches_and_writes_nothing(env):
+    import asyncpg
+
+    from socialaid.events.outbox import copy_events
+
+    conn = await asyncpg.connect(env["url"].replace("+asyncpg", ""))
+    try:
+        for subjects, payloads in [
+            (["a", "a"], [_payload("a", 1), _payload("a", 2)]),  # two events of one subject
+            (["a", "b"], [_payload("a", 1), _payload("c", 2)]),  # payload about another subject
+            (["a"], [b'{"account": "a"}']),  # not the contract's shape
+            (["a", "b"], [_payload("a", 1)]),  # one payload short
+        ]:
+            with pytest.raises(ValueError):
+                async with conn.transaction():
+                    await copy_events(
+                        conn, env["contract"], source=ledger_app.SOURCE,
+                        subjects=subjects, payloads=payloads,
+                    )  # fmt: skip
+        assert await conn.fetchval("SELECT count(*) FROM outbox") == 0
+        assert await conn.fetchval("SELECT count(*) FROM outbox_sequence") == 0
+    finally:
+        await conn.close()
+
+
+async def test_bulk_sequences_follow_commit_order(env):
+    """A writer of the same subject waits for the bulk transaction and takes the next number."""
+    import asyncpg
+
+    from socialaid.events.outbox import copy_events
+
+    await emit(env, "acct-c", 1)
+    conn = await asyncpg.connect(env["url"].replace("+asyncpg", ""))
+    try:
+        tx = conn.transaction()
+        await tx.start()
+        await copy_events(
+            conn, env["contract"], source=ledger_app.SOURCE,
+            subjects=["acct-c"], payloads=[_payload("acct-c", 2)],
+        )  # fmt: skip
+        late = asyncio.create_task(emit(env, "acct-c", 3))
+        await asyncio.sleep(0.5)
+        assert not late.done()  # blocked on the subject's sequence row
+        await tx.commit()
+        await asyncio.wait_for(late, 10)
+        envs = await _outbox_envelopes(conn)
+    finally:
+        await conn.close()
+    assert [(e.sequence, e.data["n"]) for _, e in envs] == [(1, 1), (2, 2), (3, 3)]

@@ -166,3 +166,15 @@ def upgrade_to_head(alembic_ini: str, url: str) -> None:
     cfg = Config(alembic_ini)
     cfg.set_main_option("sqlalchemy.url", url)
     command.upgrade(cfg, "head")
+
+
+def upgrade_platform_v2(op: Any) -> None:
+    """Platform schema v2: ``outbox_sequence`` pages keep half their room free, so taking the
+    next sequence of a subject (``add_event``, and the bulk writer's set-based UPDATE of up to
+    millions of subjects) is a HOT update that rewrites no index entry. Applies to pages written
+    from now on; ``VACUUM FULL outbox_sequence`` repacks existing ones."""
+    op.execute("ALTER TABLE outbox_sequence SET (fillfactor = 50)")
+
+
+def downgrade_platform_v2(op: Any) -> None:
+    op.execute("ALTER TABLE outbox_sequence RESET (fillfactor)")

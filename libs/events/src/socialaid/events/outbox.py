@@ -5,16 +5,27 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
-from collections.abc import Sequence
+import re
+from collections.abc import AsyncIterator, Sequence
+from time import perf_counter as _clock
 from typing import Any
 
 from sqlalchemy import LargeBinary, Uuid, bindparam, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from socialaid.contracts.base import Contract
-from socialaid.core.ids import uuid7
+from socialaid.core.ids import uuid7, uuid7_block, uuid_text
 from socialaid.core.telemetry import current_traceparent
-from socialaid.events.envelope import Envelope
+from socialaid.db.pgcopy import (
+    HEADER,
+    TRAILER,
+    fixed_field,
+    iter_fixed_rows,
+    jsonb_field,
+    length_prefixed,
+    row_prefix,
+)
+from socialaid.events.envelope import CONTENT_TYPE, SPEC_VERSION, Envelope
 
 NOTIFY_CHANNEL = "socialaid_outbox"
 
@@ -80,50 +91,153 @@ async def add_event(
     return env
 
 
-async def add_events_from_query(
+async def copy_events(
     conn: Any,
+    contract: type[Contract],
     *,
-    rows_sql: str,
-    args: Sequence[Any],
-    topic: str,
-    event_type: str,
     source: str,
-    time: str,
+    subjects: Sequence[str],
+    payloads: Sequence[bytes],
+    time: dt.datetime | None = None,
+    chunk_rows: int = 20_000,
+    timings: dict[str, float] | None = None,
 ) -> int:
-    """Queue many events of one type in one statement, inside the caller's transaction.
+    """Queue many events of one contract in the caller's transaction with binary COPY.
 
-    ``rows_sql`` is a SELECT (bind parameters ``$1 … $n`` = ``args``) yielding
-    ``event_id`` (uuid), ``subject`` (text, also the key; at most one row per subject),
-    ``data`` (json: the contract's data) and ``ord`` (publication order). The rows get
-    the same CloudEvents headers and per-subject sequence numbers as :func:`add_event`.
-    ``conn`` is an asyncpg connection. Returns the number of events queued.
+    For bulk jobs (a recalculation queues hundreds of thousands of events): ``payloads[i]`` is the
+    JSON data of the event about ``subjects[i]`` (at most one event per subject per call). Each
+    row gets the same CloudEvents headers and per-subject sequence as :func:`add_event` would give
+    it: the sequences are taken with one set-based ``UPDATE``/``INSERT`` of ``outbox_sequence``
+    (row locks held to commit, so a subject's sequence still follows commit order), and the rows
+    are streamed into ``outbox`` in chunks while the next chunk is encoded. Event ids are
+    consecutive UUIDv7 values. ``conn`` is the asyncpg connection of the caller's transaction.
+    The first and last payloads are checked against ``contract``. Returns the number queued;
+    ``timings`` (if given) receives the seconds spent on sequences and on the COPY.
     """
-    n = len(args)
-    status = await conn.execute(
-        f"""
-        WITH rows AS MATERIALIZED ({rows_sql}),
-        seq AS (
-            INSERT INTO outbox_sequence AS s (subject, last_sequence)
-            SELECT subject, 1 FROM rows
-            ON CONFLICT (subject) DO UPDATE SET last_sequence = s.last_sequence + 1
-            RETURNING subject, last_sequence
-        )
-        INSERT INTO outbox (event_id, topic, key, event_type, headers, payload)
-        SELECT rows.event_id, ${n + 1}::text, rows.subject, ${n + 2}::text,
-               jsonb_build_object(
-                   'ce_specversion', '1.0', 'ce_id', rows.event_id::text,
-                   'ce_source', ${n + 3}::text, 'ce_type', ${n + 2}::text,
-                   'ce_time', ${n + 4}::text, 'content-type', 'application/json',
-                   'ce_subject', rows.subject, 'ce_sequence', seq.last_sequence::text),
-               convert_to(rows.data::text, 'UTF8')
-        FROM rows JOIN seq ON seq.subject = rows.subject
-        ORDER BY rows.ord
-        """,
-        *args,
-        topic,
-        event_type,
-        source,
-        time,
+    n = len(subjects)
+    if len(payloads) != n:
+        raise ValueError("one payload per subject")
+    if n == 0:
+        return 0
+    if len(set(subjects)) != n:
+        raise ValueError("at most one event per subject in one call")
+    for i in {0, n - 1}:
+        if contract.model_validate_json(payloads[i]).subject() != subjects[i]:
+            raise ValueError(f"payload {i} is not about subject {subjects[i]!r}")
+    t0 = _clock()
+    sequences = await _take_sequences(conn, subjects)
+    t1 = _clock()
+    event_ids = uuid7_block(n)
+    when = (time or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).isoformat()
+    fixed = {
+        "ce_specversion": SPEC_VERSION,
+        "ce_source": source,
+        "ce_type": contract.TYPE,
+        "ce_time": when.replace("+00:00", "Z"),
+        "content-type": CONTENT_TYPE,
+    }
+    trace = current_traceparent()
+    if trace:
+        fixed["traceparent"] = trace
+    head = json.dumps(fixed, ensure_ascii=False)[:-1]  # the constant attributes, object left open
+    topic = length_prefixed(contract.TOPIC.encode())
+    event_type = length_prefixed(contract.TYPE.encode())
+    start = row_prefix(6) + _UUID_LEN  # six columns; the first, event_id, is 16 bytes
+
+    async def chunks() -> AsyncIterator[bytes]:
+        yield HEADER
+        for lo in range(0, n, chunk_rows):
+            parts: list[bytes] = []
+            add = parts.append
+            for i in range(lo, min(n, lo + chunk_rows)):
+                subject = subjects[i]
+                key = subject.encode()
+                quoted = subject if _PLAIN.fullmatch(subject) else json.dumps(subject)[1:-1]
+                eid = event_ids[i]
+                headers = (
+                    f'{head}, "ce_id": "{uuid_text(eid)}", "ce_subject": "{quoted}", '
+                    f'"ce_sequence": "{sequences[i]}"}}'
+                ).encode()
+                add(start)
+                add(eid.to_bytes(16, "big"))
+                add(topic)
+                add(length_prefixed(key))
+                add(event_type)
+                add(jsonb_field(headers))
+                add(length_prefixed(payloads[i]))
+            yield b"".join(parts)
+        yield TRAILER
+
+    await conn.copy_to_table(
+        "outbox",
+        source=chunks(),
+        columns=["event_id", "topic", "key", "event_type", "headers", "payload"],
+        format="binary",
     )
     await conn.execute(f"NOTIFY {NOTIFY_CHANNEL}")
-    return int(status.split()[-1])
+    if timings is not None:
+        timings.update(outbox_sequences=round(t1 - t0, 3), outbox_copy=round(_clock() - t1, 3))
+    return n
+
+
+_UUID_LEN = b"\x00\x00\x00\x10"
+_PLAIN = re.compile(r"[ !#-\[\]-~]*")  # printable ASCII without '"' and '\\': no JSON escaping
+_SEQ_TABLE = "_outbox_bulk_subject"
+# Existing subjects: one set-based UPDATE; new ones: INSERT (ON CONFLICT for a subject another
+# transaction inserted after this statement's snapshot). Both RETURN the sequence taken.
+_TAKE_SEQUENCES = f"""
+        WITH upd AS (
+            UPDATE outbox_sequence s SET last_sequence = s.last_sequence + 1
+            FROM {_SEQ_TABLE} b WHERE s.subject = b.subject
+            RETURNING b.ord, s.last_sequence
+        ), ins AS (
+            INSERT INTO outbox_sequence AS s (subject, last_sequence)
+            SELECT b.subject, 1 FROM {_SEQ_TABLE} b
+            WHERE NOT EXISTS (SELECT 1 FROM outbox_sequence x WHERE x.subject = b.subject)
+            ON CONFLICT (subject) DO UPDATE SET last_sequence = s.last_sequence + 1
+            RETURNING s.subject, s.last_sequence
+        )
+        SELECT ord, last_sequence FROM upd
+        UNION ALL
+        SELECT b.ord, ins.last_sequence FROM ins JOIN {_SEQ_TABLE} b ON b.subject = ins.subject
+"""
+
+
+async def _take_sequences(conn: Any, subjects: Sequence[str]) -> list[int]:
+    """The next sequence number of every subject, in the order given (locks held to commit)."""
+    await conn.execute(
+        f"CREATE TEMP TABLE IF NOT EXISTS {_SEQ_TABLE} (ord int4, subject text) ON COMMIT DROP;"
+        f"TRUNCATE {_SEQ_TABLE}"
+    )
+    two = row_prefix(2)
+
+    async def rows() -> AsyncIterator[bytes]:
+        yield HEADER
+        for lo in range(0, len(subjects), 50_000):
+            yield b"".join(
+                two + fixed_field(i, "int4") + length_prefixed(subjects[i].encode())
+                for i in range(lo, min(len(subjects), lo + 50_000))
+            )
+        yield TRAILER
+
+    await conn.copy_to_table(_SEQ_TABLE, source=rows(), format="binary")
+    await conn.execute(f"ANALYZE {_SEQ_TABLE}")
+    buf = bytearray()
+
+    async def sink(chunk: bytes) -> None:
+        buf.extend(chunk)
+
+    # The joins' hash tables stay in memory (one pass over outbox_sequence, no spill to disk);
+    # the caller's setting is restored afterwards.
+    work_mem = await conn.fetchval("SHOW work_mem")
+    await conn.execute("SET LOCAL work_mem = '256MB'")
+    await conn.copy_from_query(_TAKE_SEQUENCES, output=sink, format="binary")
+    await conn.execute(f"SET LOCAL work_mem = '{work_mem}'")
+    sequences = [0] * len(subjects)
+    taken = 0
+    for ord_, seq in iter_fixed_rows(buf, ("int4", "int8")):
+        sequences[ord_] = seq
+        taken += 1
+    if taken != len(subjects):
+        raise RuntimeError(f"took {taken} sequences for {len(subjects)} subjects")
+    return sequences

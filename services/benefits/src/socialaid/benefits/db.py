@@ -119,9 +119,9 @@ Index(
 Index("ix_assessment_region_month", assessment.c.region_code, assessment.c.benefit_month)
 
 
-# ---------------------------------------------------------------- recalculation (migration 0006)
+# ---------------------------------------------------------------- recalculation (0006, 0007)
 def _aggregate_columns() -> list[Column]:  # type: ignore[type-arg]
-    """Mirror of migration 0006's aggregate columns (see domain/recalc_inputs.py)."""
+    """The household aggregate columns of ``entitlement_facts`` (see domain/recalc_inputs.py)."""
     from socialaid.benefits.domain.recalc_inputs import CATEGORIES, SLOTS
 
     cols: list[Column] = [Column("members", SmallInteger, nullable=False)]  # type: ignore[type-arg]
@@ -154,9 +154,10 @@ def _aggregate_columns() -> list[Column]:  # type: ignore[type-arg]
     return cols
 
 
-# A case's dibao entitlement as benefits knows it (from case.approved and payment.settled), with
-# the standard-independent aggregates of its household in columns, so that a recalculation after a
-# parameter change is one read, a vectorised computation and one bulk write (R-CA-01).
+# A case's dibao entitlement as benefits knows it (from case.approved and payment.settled): the
+# narrow row a recalculation rewrites. Its household's standard-independent aggregates are in
+# ``entitlement_facts``, so that a recalculation after a parameter change is one read, a
+# vectorised computation and one bulk write of narrow rows (R-CA-01).
 active_entitlement = Table(
     "active_entitlement",
     metadata,
@@ -172,7 +173,6 @@ active_entitlement = Table(
     Column("status", String(20), nullable=False, server_default="active"),
     Column("assessment_id", UUID(as_uuid=True)),
     Column("last_recalculation_id", UUID(as_uuid=True)),
-    *_aggregate_columns(),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     CheckConstraint("monthly_amount >= 0", name="amount_not_negative"),
@@ -181,10 +181,22 @@ active_entitlement = Table(
     CheckConstraint(
         f"last_paid_month IS NULL OR last_paid_month ~ '{_MONTH}'", name="paid_month_format"
     ),
-    CheckConstraint("members >= 0", name="members_not_negative"),
 )
 Index(
     "ix_active_entitlement_region", active_entitlement.c.region_code, active_entitlement.c.programme
+)
+
+entitlement_facts = Table(
+    "entitlement_facts",
+    metadata,
+    Column(
+        "entitlement_id",
+        BigInteger,
+        ForeignKey("active_entitlement.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    *_aggregate_columns(),
+    CheckConstraint("members >= 0", name="members_not_negative"),
 )
 
 # One batch recalculation: what triggered it, its progress and its result (R-CA-01).

@@ -3,12 +3,14 @@
 Reads use ``COPY (SELECT …) TO STDOUT (FORMAT binary)`` with fixed-width columns only, parsed by
 ``numpy.frombuffer`` with a structured dtype (no Python object per row). Writes go the other way:
 results are encoded as a binary COPY buffer from numpy, copied into a temporary table, and applied
-with one ``UPDATE … FROM``; the ``entitlement.changed`` outbox rows (with their per-subject
-sequence) are built by one ``INSERT … SELECT`` in the same transaction.
+to the narrow ``active_entitlement`` rows with one ``UPDATE … FROM``; the ``entitlement.changed``
+events go to the outbox through the event library's bulk writer, in the same transaction.
 """
 
 from __future__ import annotations
 
+import asyncio
+import datetime as dt
 import io
 import json
 import time
@@ -23,11 +25,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from socialaid.benefits.domain.recalc import CATEGORIES, Batch
 from socialaid.benefits.domain.recalc_inputs import SLOTS
+from socialaid.benefits.recalc_events import entitlement_changed_payloads
 from socialaid.contracts.events import EntitlementChanged
-from socialaid.events.outbox import add_events_from_query
+from socialaid.core.ids import uuid7_block
+from socialaid.db.pgcopy import HEADER, TRAILER
+from socialaid.events.outbox import copy_events
 
-_SIGNATURE = b"PGCOPY\n\xff\r\n\x00"
-_HEADER = _SIGNATURE + b"\x00\x00\x00\x00" + b"\x00\x00\x00\x00"
 _PG = {"int8": ">i8", "int4": ">i4", "int2": ">i2", "bool": "?"}
 
 # A uuid v7 in SQL (PostgreSQL 15 has no uuidv7()): 48-bit ms timestamp over a random v4.
@@ -61,10 +64,10 @@ async def copy_fixed(
     for i, (name, pg) in enumerate(fields):
         parts += [(f"_l{i}", ">i4"), (name, _PG[pg])]
     dtype = np.dtype(parts)
-    body = len(buf) - len(_HEADER) - 2
+    body = len(buf) - len(HEADER) - len(TRAILER)
     if body < 0 or body % dtype.itemsize:
         raise RuntimeError("unexpected COPY layout (a NULL or a variable-width column?)")
-    rows = np.frombuffer(buf, dtype=dtype, count=body // dtype.itemsize, offset=len(_HEADER))
+    rows = np.frombuffer(buf, dtype=dtype, count=body // dtype.itemsize, offset=len(HEADER))
     return {name: rows[name].astype(bool if pg == "bool" else np.int64) for name, pg in fields}
 
 
@@ -79,7 +82,7 @@ def binary_copy(columns: Sequence[np.ndarray]) -> bytes:
     for i, col in enumerate(columns):
         rows[f"_l{i}"] = 8
         rows[f"c{i}"] = col
-    return _HEADER + rows.tobytes() + b"\xff\xff"
+    return HEADER + rows.tobytes() + TRAILER
 
 
 _WHERE = "status = 'active' AND programme = 'dibao' AND region_code = ANY($1::text[])"
@@ -111,10 +114,12 @@ def _slots(head: dict[str, np.ndarray], names: list[str]) -> tuple[np.ndarray, l
 
 
 async def read_batch(
-    conn: asyncpg.Connection, regions: list[str]
+    conn: asyncpg.Connection, regions: list[str], *more: asyncpg.Connection
 ) -> tuple[dict[str, np.ndarray], Batch]:
-    """Every active dibao entitlement of ``regions`` with ONE fixed-width binary COPY: the row
-    facts and the household batch."""
+    """Every active dibao entitlement of ``regions`` with fixed-width binary COPY: the row facts
+    and the household batch. With ``more`` connections, each reads one id range at the same time
+    (on separate server processes); the caller makes sure they all see the same rows (the
+    recalculation holds a SHARE lock on the tables, so no writer commits in between)."""
     fields: list[tuple[str, str, str]] = [  # (name, pg type, select expression)
         ("id", "int8", "id"),
         ("region", "int4", "array_position($1::text[], region_code::text)::int4 - 1"),
@@ -148,12 +153,19 @@ async def read_batch(
             (f"owaived{i}", "bool", f"coalesce(obligor_waived_{i}, false)"),
         ]
     select = ", ".join(expr for _, _, expr in fields)
-    head = await copy_fixed(
-        conn,
-        f"SELECT {select} FROM active_entitlement WHERE {_WHERE}",
-        [(n, t) for n, t, _ in fields],
-        regions,
+    query = (
+        f"SELECT {select} FROM active_entitlement JOIN entitlement_facts ON entitlement_id = id "
+        f"WHERE {_WHERE} AND id >= $2 AND id < $3"
     )
+    spec = [(n, t) for n, t, _ in fields]
+    conns = [conn, *more]
+    low, high = await conn.fetchrow("SELECT min(id), max(id) + 1 FROM active_entitlement")
+    low, high = low or 0, high or 0
+    cuts = [low + (high - low) * k // len(conns) for k in range(len(conns) + 1)]
+    parts = await asyncio.gather(
+        *(copy_fixed(c, query, spec, regions, cuts[k], cuts[k + 1]) for k, c in enumerate(conns))
+    )
+    head = {name: np.concatenate([p[name] for p in parts]) for name, _ in spec}
     n = len(head["id"])
     m_hh, (birth,) = _slots(head, ["birth"])
     slot_of = np.concatenate(
@@ -210,13 +222,38 @@ async def engine_inputs(conn: asyncpg.Connection, ids: list[int]) -> dict[int, d
     return out
 
 
+async def read_case_ids(conn: asyncpg.Connection, n: int) -> list[str]:
+    """The case id of every row of ``recalc_result``, by its ``ord`` (one text COPY)."""
+    buf = bytearray()
+
+    async def sink(chunk: bytes) -> None:
+        buf.extend(chunk)
+
+    await conn.copy_from_query(
+        "SELECT r.ord, e.case_id FROM recalc_result r JOIN active_entitlement e ON e.id = r.id",
+        output=sink,
+    )
+    text_ = buf.decode()
+    if "\\" in text_:  # COPY's text format escapes tabs, newlines and backslashes this way
+        raise RuntimeError("a case id holds a backslash or a control character")
+    case_ids = [""] * n
+    for line in text_.splitlines():
+        ord_, case_id = line.split("\t")
+        case_ids[int(ord_)] = case_id
+    if any(not c for c in case_ids):
+        raise RuntimeError("an entitlement of the run disappeared while it was recalculated")
+    return case_ids
+
+
 async def write_changes(
     conn: asyncpg.Connection,
     *,
     run_id: uuid.UUID,
     cause: str,
     source: str,
-    changed_at: str,
+    changed_at: dt.datetime,
+    regions: list[str],
+    region_of: np.ndarray,
     ids: np.ndarray,
     new_fen: np.ndarray,
     prev_fen: np.ndarray,
@@ -224,68 +261,82 @@ async def write_changes(
     paid_months: np.ndarray,
     timings: dict[str, float] | None = None,
 ) -> int:
-    """Apply the new amounts and queue one ``entitlement.changed`` per changed household."""
+    """Apply the new amounts and queue one ``entitlement.changed`` per changed household.
+
+    The amounts go in with one ``UPDATE … FROM`` a binary-COPYed temporary table; while the
+    server runs it, this process formats the events' JSON; the events then go to the outbox
+    through the library's bulk writer (per-subject sequences, binary COPY).
+    """
     timings = {} if timings is None else timings
-    if not len(ids):
+    n = len(ids)
+    if not n:
         return 0
+    t = time.perf_counter()
     await conn.execute(
-        "CREATE TEMP TABLE recalc_result (id int8, new_fen int8, prev_fen int8, eff_m int8, "
-        "paid int8) ON COMMIT DROP"
+        "CREATE TEMP TABLE recalc_result (ord int8, id int8, new_fen int8, eff_m int8) "
+        "ON COMMIT DROP"
     )
-    buf = binary_copy([ids, new_fen, prev_fen, eff_m, paid_months])
+    buf = binary_copy([np.arange(n, dtype=np.int64), ids, new_fen, eff_m])
     await conn.copy_to_table("recalc_result", source=io.BytesIO(buf), format="binary")
-    t_out = time.perf_counter()
-    money = "(({x})::numeric / 100)::numeric(14, 2)::text"
-    delta = "(d.new_fen - d.prev_fen) * d.paid"
-    # Event and change ids derive from (run, entitlement): deterministic, and cheaper than random.
-    # The library's set-based writer adds the headers and per-subject sequences add_event would.
-    inserted = await add_events_from_query(
-        conn,
-        rows_sql=f"""
-        WITH months AS MATERIALIZED (
-            SELECT eff_m, paid, coalesce(
-                (SELECT json_agg({_MONTH_SQL.format(m="m")} ORDER BY m)
-                 FROM generate_series(eff_m, eff_m + paid - 1) AS m), '[]'::json) AS list
-            FROM (SELECT DISTINCT eff_m, paid FROM recalc_result) AS x
-        ), d AS MATERIALIZED (
-            SELECT r.*, e.case_id, e.programme, e.region_code, m.list,
-                   md5($3::text || ':e:' || r.id::text)::uuid AS event_id,
-                   md5($3::text || ':c:' || r.id::text)::uuid AS change_id
-            FROM recalc_result r JOIN active_entitlement e ON e.id = r.id
-            JOIN months m ON m.eff_m = r.eff_m AND m.paid = r.paid
-        )
-        SELECT d.event_id, d.case_id AS subject, d.id AS ord,
-               json_build_object(
-                   'change_id', d.change_id::text, 'case_id', d.case_id,
-                   'programme', d.programme, 'region_code', d.region_code,
-                   'effective_month', {_MONTH_SQL.format(m="d.eff_m")},
-                   'previous_amount', {money.format(x="d.prev_fen")},
-                   'new_amount', {money.format(x="d.new_fen")},
-                   'months_already_paid', d.list,
-                   'arrears', {money.format(x=f"greatest({delta}, 0)")},
-                   'overpayment', {money.format(x=f"greatest(-({delta}), 0)")},
-                   'cause', $2::text, 'recalculation_id', $3::text, 'changed_at', $1::text
-               ) AS data
-        FROM d
-        """,
-        args=[changed_at, cause, str(run_id)],
-        topic=EntitlementChanged.TOPIC,
-        event_type=EntitlementChanged.TYPE,
-        source=source,
-        time=changed_at,
-    )
-    timings["write_outbox"] = round(time.perf_counter() - t_out, 3)
-    t_upd = time.perf_counter()
+    case_ids = await read_case_ids(conn, n)
+    timings["write_stage"] = round(time.perf_counter() - t, 3)
+    t = time.perf_counter()
+    # Each distinct amount and month is converted once; the UPDATE only copies values in.
     await conn.execute(
-        f"""UPDATE active_entitlement e
-            SET monthly_amount = (r.new_fen::numeric / 100)::numeric(14, 2),
-                amount_from_month = {_MONTH_SQL.format(m="r.eff_m")},
-                last_recalculation_id = $1, updated_at = now()
-            FROM recalc_result r WHERE e.id = r.id""",
-        run_id,
+        "SET LOCAL work_mem = '256MB';"  # the join's hash table stays in memory: one pass
+        "CREATE TEMP TABLE recalc_value ON COMMIT DROP AS "
+        "SELECT DISTINCT new_fen, (new_fen::numeric / 100)::numeric(14, 2) AS amount "
+        "FROM recalc_result;"
+        "CREATE TEMP TABLE recalc_month ON COMMIT DROP AS "
+        f"SELECT DISTINCT eff_m, {_MONTH_SQL.format(m='eff_m')} AS month FROM recalc_result;"
+        "ANALYZE recalc_result, recalc_value, recalc_month"
     )
-    timings["write_update"] = round(time.perf_counter() - t_upd, 3)
-    return inserted
+    update = asyncio.ensure_future(
+        conn.execute(
+            """UPDATE active_entitlement e
+               SET monthly_amount = v.amount, amount_from_month = m.month,
+                   last_recalculation_id = $1, updated_at = now()
+               FROM recalc_result r
+               JOIN recalc_value v ON v.new_fen = r.new_fen
+               JOIN recalc_month m ON m.eff_m = r.eff_m
+               WHERE e.id = r.id""",
+            run_id,
+        )
+    )
+    await asyncio.sleep(0)  # the statement is on the wire: the server updates while we format
+    try:
+        payloads = entitlement_changed_payloads(
+            change_ids=uuid7_block(n),
+            case_ids=case_ids,
+            programme="dibao",
+            region_codes=regions,
+            region_of=region_of,
+            eff_m=eff_m,
+            prev_fen=prev_fen,
+            new_fen=new_fen,
+            paid_months=paid_months,
+            cause=cause,
+            recalculation_id=str(run_id),
+            changed_at=changed_at.astimezone(dt.UTC).isoformat().replace("+00:00", "Z"),
+        )
+        timings["write_format"] = round(time.perf_counter() - t, 3)
+    finally:
+        status = await update
+    if int(status.split()[-1]) != n:
+        raise RuntimeError(f"updated {status} for {n} changed entitlements")
+    timings["write_update"] = round(time.perf_counter() - t, 3)
+    t = time.perf_counter()
+    queued = await copy_events(
+        conn,
+        EntitlementChanged,
+        source=source,
+        subjects=case_ids,
+        payloads=payloads,
+        time=changed_at,
+        timings=timings,
+    )
+    timings["write_outbox"] = round(time.perf_counter() - t, 3)
+    return queued
 
 
 # ---------------------------------------------------------------- runs

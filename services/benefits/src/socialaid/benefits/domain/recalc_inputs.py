@@ -83,7 +83,7 @@ class Aggregates:
         )
 
     def row(self) -> dict[str, Any]:
-        """The ``active_entitlement`` aggregate columns (amounts in units of 1e-8 yuan)."""
+        """The ``entitlement_facts`` aggregate columns (amounts in units of 1e-8 yuan)."""
         ok = self.fits() and not self.engine_only
 
         def u(v: Decimal) -> int:  # engine-only households may hold values the units cannot

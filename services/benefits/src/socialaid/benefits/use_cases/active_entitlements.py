@@ -1,7 +1,8 @@
 """Active entitlements as benefits knows them, for recalculation (R-CA-01).
 
-``case.approved`` creates (or, for a later approval, replaces) the case's entitlement with the
-household facts of the case-driven assessment reduced to the dibao aggregates; ``payment.settled``
+``case.approved`` creates (or, for a later approval, replaces) the case's entitlement and its
+household facts (``entitlement_facts``: the case-driven assessment reduced to the dibao
+aggregates); ``payment.settled``
 moves ``last_paid_month`` forward (the months already paid, for arrears and overpayments).
 """
 
@@ -12,7 +13,7 @@ from typing import Any
 from sqlalchemy import func, select, text
 from sqlalchemy.dialects.postgresql import insert
 
-from socialaid.benefits.db import active_entitlement, assessment
+from socialaid.benefits.db import active_entitlement, assessment, entitlement_facts
 from socialaid.benefits.domain.recalc import aggregates
 from socialaid.benefits.use_cases.recalculation import stored_household
 from socialaid.contracts.events import CaseApproved, PaymentSettled
@@ -58,13 +59,20 @@ async def on_case_approved(event: CaseApproved, env: Envelope, uow: UnitOfWork) 
         "amount_from_month": event.start_month,
         "status": "active",
         "assessment_id": row["id"],
-        **agg.row(),
     }
     stmt = insert(active_entitlement).values(case_id=event.case_id, **values)
-    await uow.session.execute(
-        stmt.on_conflict_do_update(
-            index_elements=["case_id"], set_={**values, "updated_at": func.now()}
+    entitlement_id = (
+        await uow.session.execute(
+            stmt.on_conflict_do_update(
+                index_elements=["case_id"], set_={**values, "updated_at": func.now()}
+            ).returning(active_entitlement.c.id)
         )
+    ).scalar_one()
+    facts = agg.row()
+    await uow.session.execute(
+        insert(entitlement_facts)
+        .values(entitlement_id=entitlement_id, **facts)
+        .on_conflict_do_update(index_elements=["entitlement_id"], set_=facts)
     )
 
 

@@ -4,9 +4,9 @@ A run is a row of ``recalculation_run``: created ``pending`` for every recorded 
 dibao parameter (discovered by the worker's job, so ``POST /v1/parameters`` stays short) or on
 request (``POST /v1/recalculations``). The job takes the oldest open run under an advisory lock
 and recalculates, in ONE transaction, every active entitlement of the run's region and its
-descendants: one binary COPY per level (households, members, earnings, vehicles, obligors), the
-vectorised rules (``domain/recalc.py``), a COPY of the changed amounts into a temporary table, one
-``UPDATE … FROM`` and one ``INSERT … SELECT`` of the ``entitlement.changed`` outbox rows. Only
+descendants (writers of entitlements wait meanwhile): one fixed-width binary COPY of the
+entitlements joined with their household facts, the vectorised rules (``domain/recalc.py``), a COPY of the changed amounts into a temporary table, one
+``UPDATE … FROM`` and the ``entitlement.changed`` events through the bulk outbox writer. Only
 households whose amount changed get an event, with the arrears or overpayment for the months
 already paid from the effective month on. Progress (phase, scanned) is committed on the side; a
 crash rolls the work back and the run, still open, is taken again.
@@ -235,6 +235,9 @@ async def _recalculate(
         since[0] = now
 
     conn = await raw_connection(uow.session)
+    # Writers of entitlements (case.approved, payment.settled) wait until this run commits, so no
+    # amount is computed from facts that change underneath it and none of their writes is lost.
+    await conn.execute("LOCK TABLE active_entitlement, entitlement_facts IN SHARE MODE")
     present = [
         r["region_code"]
         for r in await conn.fetch(
@@ -243,7 +246,12 @@ async def _recalculate(
         )
     ]
     regions = sorted(r for r in present if run["region_code"] in lineage(r))
-    rows, batch = await read_batch(conn, regions)
+    # A second server process reads half of the rows (the lock above keeps both reads equal to
+    # what this transaction sees).
+    async with db.engine.connect() as helper:
+        raw = (await helper.get_raw_connection()).driver_connection
+        async with raw.transaction(readonly=True):
+            rows, batch = await read_batch(conn, regions, raw)
     lap("read")
     scanned = len(rows["id"])
     await _progress(db, run["id"], phase="computing", scanned=scanned, regions=regions)
@@ -274,7 +282,9 @@ async def _recalculate(
         run_id=run["id"],
         cause=run["cause"],
         source=SOURCE,
-        changed_at=dt.datetime.now(dt.UTC).isoformat().replace("+00:00", "Z"),
+        changed_at=dt.datetime.now(dt.UTC),
+        regions=regions,
+        region_of=rows["region"][idx],
         ids=rows["id"][idx],
         new_fen=new_fen[idx],
         prev_fen=rows["amount_fen"][idx],
