@@ -2,7 +2,9 @@
 
 Against the running benefits service (port 8003): a dibao assessment of a realistic household
 (members with ages, incomes by category, assets, sometimes an obligor), each stored with its
-trace. Baseline in the same run: ``GET /healthz`` of the same process at the same concurrency.
+trace. Baselines in the same run, same clients: ``GET /healthz`` of the same process, and the
+floor of any stored POST on this machine — ``bench/latency_floor.py``: the same body validated by
+the same model and inserted as one row, in its own uvicorn process.
 
     make up   # the stack must be running
     .venv/bin/python bench/assessment_latency.py [--requests 2000 --concurrency 20]
@@ -18,10 +20,13 @@ import sys
 import time
 from pathlib import Path
 
+import asyncpg
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import RawHttpClient, hardware, save, summary
 
 PORT = 8003  # --port to aim at another instance
+FLOOR_PORT = 8199
 COUNTIES = ["141102", "141121", "141123", "141124", "141125", "141181", "141182"]
 
 
@@ -98,14 +103,51 @@ async def load(n: int, concurrency: int, make) -> tuple[list[float], float, int,
     return latencies, time.perf_counter() - started, errors, sample
 
 
+async def floor(n: int, concurrency: int, bodies: list[bytes]) -> dict:
+    """The same requests against ``bench/latency_floor.py`` (validate + one INSERT) in its own
+    uvicorn process and database."""
+    admin = "postgresql://socialaid:socialaid@127.0.0.1:55432/postgres"
+    conn = await asyncpg.connect(admin)
+    await conn.execute("DROP DATABASE IF EXISTS latency_floor WITH (FORCE)")
+    await conn.execute("CREATE DATABASE latency_floor")
+    await conn.close()
+    url = admin.rsplit("/", 1)[0] + "/latency_floor"
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, str(Path(__file__).with_name("latency_floor.py")),
+        "--port", str(FLOOR_PORT), "--database-url", url,
+    )  # fmt: skip
+    try:
+        for _ in range(100):
+            try:
+                client = RawHttpClient("127.0.0.1", FLOOR_PORT)
+                await client.connect()
+                await client.close()
+                break
+            except OSError:
+                await asyncio.sleep(0.2)
+        port, args.port = args.port, FLOOR_PORT
+        try:
+            await load(200, concurrency, lambda: ("POST", "/v1/assessments", bodies[0]))
+            lat, seconds, errors, _ = await load(
+                n, concurrency, lambda: ("POST", "/v1/assessments", bodies.pop())
+            )
+        finally:
+            args.port = port
+    finally:
+        proc.terminate()
+        await asyncio.wait_for(proc.wait(), 10)
+    return {"per_s": round(n / seconds, 1), "errors": errors, **summary(lat)}
+
+
 async def main(n: int, concurrency: int) -> dict:
     rng = random.Random(11)
-    bodies = [json.dumps(household(rng)).encode() for _ in range(n + 200)]
+    bodies = [json.dumps(household(rng)).encode() for _ in range(2 * n + 200)]
     await load(200, concurrency, lambda: ("POST", "/v1/assessments", bodies.pop()))  # warm-up
     base_lat, base_s, _, _ = await load(n, concurrency, lambda: ("GET", "/healthz", None))
     lat, seconds, errors, sample = await load(
         n, concurrency, lambda: ("POST", "/v1/assessments", bodies.pop())
     )
+    floor_result = await floor(n, concurrency, bodies)
     result = {
         "benchmark": "assessment_latency",
         "requests": n,
@@ -115,6 +157,8 @@ async def main(n: int, concurrency: int) -> dict:
         **{f"post_{k}": v for k, v in summary(lat).items()},
         "healthz_per_s": round(n / base_s, 1),
         **{f"healthz_{k}": v for k, v in summary(base_lat).items()},
+        "floor_validate_and_insert": floor_result,
+        "ratio_p99_to_floor_p99": round(summary(lat)["p99_ms"] / floor_result["p99_ms"], 2),
         "target_p99_ms": 50,
         "hardware": hardware(),
     }

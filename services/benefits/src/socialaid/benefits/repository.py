@@ -99,16 +99,19 @@ class ParameterRepository:
         )
 
 
+_INSERT_ASSESSMENT = assessment.insert().returning(assessment.c.created_at, assessment.c.known_at)
+
+
 class AssessmentRepository:
     def __init__(self, session: AsyncSession):
         self.session = session
 
-    async def add(self, **values: Any) -> RowMapping:
-        return (
-            (await self.session.execute(assessment.insert().values(**values).returning(assessment)))
-            .mappings()
-            .one()
-        )
+    async def add(self, **values: Any) -> dict[str, Any]:
+        """Insert one assessment; the row as stored. The statement is built once (bound values,
+        no per-call clause construction) and only what the database sets comes back, not the
+        trace and input JSON just sent."""
+        stored = (await self.session.execute(_INSERT_ASSESSMENT, values)).mappings().one()
+        return {**values, **stored}
 
     async def get(self, assessment_id: str) -> RowMapping:
         row = (

@@ -20,8 +20,34 @@ from typing import Any
 from socialaid.benefits.domain.household import Household
 
 
+_SCALARS = frozenset({str, int, bool, type(None)})
+
+
+@cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(cls))
+
+
 def to_json(value: Any) -> Any:
-    """A JSON-safe copy: Decimal → str, date → ISO, tuple/set → list, dataclass → dict."""
+    """A JSON-safe copy: Decimal → str, date → ISO, tuple/set → list, dataclass → dict.
+
+    Exact types are dispatched first (the household and trace hold tens of thousands of values
+    per request); anything else takes the general path below, with the same result."""
+    t = type(value)
+    if t in _SCALARS:
+        return value
+    if t is Decimal:
+        return str(value)
+    if t is list or t is tuple:
+        return [to_json(v) for v in value]
+    if t is dict:
+        return {str(k): to_json(v) for k, v in value.items()}
+    if "__dataclass_fields__" in t.__dict__:
+        return {name: to_json(getattr(value, name)) for name in _field_names(t)}
+    return _to_json_general(value)
+
+
+def _to_json_general(value: Any) -> Any:
     if isinstance(value, bool) or value is None or isinstance(value, int | str):
         return value
     if isinstance(value, Decimal):
