@@ -19,7 +19,6 @@ from typing import Any
 
 from socialaid.benefits.domain.household import Household
 
-
 _SCALARS = frozenset({str, int, bool, type(None)})
 
 
