@@ -60,4 +60,5 @@ def test_each_bulk_payload_is_the_contracts_data():
 def test_consecutive_ids_have_the_same_text_as_one_by_one():
     ids = uuid7_block(300)
     assert consecutive_uuid_texts(ids) == [uuid_text(v) for v in ids]
+    assert consecutive_uuid_texts(ids[100:200]) == [uuid_text(v) for v in ids[100:200]]
     assert consecutive_uuid_texts(range(0)) == []

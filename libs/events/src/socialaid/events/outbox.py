@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import datetime as dt
 import json
 import re
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from time import perf_counter as _clock
 from typing import Any
 
@@ -97,15 +98,19 @@ async def copy_events(
     *,
     source: str,
     subjects: Sequence[str],
-    payloads: Sequence[bytes],
+    payloads: Sequence[bytes] | Callable[[int, int], Sequence[bytes]],
     time: dt.datetime | None = None,
     chunk_rows: int = 20_000,
+    prefetch_rows: int = 400_000,
     timings: dict[str, float] | None = None,
 ) -> int:
     """Queue many events of one contract in the caller's transaction with binary COPY.
 
     For bulk jobs (a recalculation queues hundreds of thousands of events): ``payloads[i]`` is the
-    JSON data of the event about ``subjects[i]`` (at most one event per subject per call). Each
+    JSON data of the event about ``subjects[i]`` (at most one event per subject per call); or
+    ``payloads(lo, hi)`` returns those of rows ``lo … hi-1``, called chunk by chunk so that
+    encoding them overlaps with the server's work (up to ``prefetch_rows`` while it takes the
+    sequences, then each chunk while it copies the previous one). Each
     row gets the same CloudEvents headers and per-subject sequence as :func:`add_event` would give
     it: the sequences are taken with one set-based ``UPDATE``/``INSERT`` of ``outbox_sequence``
     (row locks held to commit, so a subject's sequence still follows commit order), and the rows
@@ -115,17 +120,35 @@ async def copy_events(
     ``timings`` (if given) receives the seconds spent on sequences and on the COPY.
     """
     n = len(subjects)
-    if len(payloads) != n:
+    if callable(payloads):
+        produce = payloads
+    elif len(payloads) != n:
         raise ValueError("one payload per subject")
+    else:
+        fixed_payloads = payloads
+
+        def produce(lo: int, hi: int) -> Sequence[bytes]:
+            return fixed_payloads[lo:hi]
+
     if n == 0:
         return 0
     if len(set(subjects)) != n:
         raise ValueError("at most one event per subject in one call")
     for i in {0, n - 1}:
-        if contract.model_validate_json(payloads[i]).subject() != subjects[i]:
+        if contract.model_validate_json(produce(i, i + 1)[0]).subject() != subjects[i]:
             raise ValueError(f"payload {i} is not about subject {subjects[i]!r}")
     t0 = _clock()
-    sequences = await _take_sequences(conn, subjects)
+    taking = asyncio.ensure_future(_take_sequences(conn, subjects))
+    ready: dict[int, Sequence[bytes]] = {}  # payloads encoded while the server takes sequences
+    if callable(payloads):
+        lo = 0
+        while lo < min(n, prefetch_rows):
+            await asyncio.sleep(0)
+            if taking.done():
+                break
+            ready[lo] = produce(lo, min(n, lo + chunk_rows))
+            lo += chunk_rows
+    sequences = await taking
     t1 = _clock()
     event_ids = uuid7_block(n)
     when = (time or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).isoformat()
@@ -147,9 +170,13 @@ async def copy_events(
     async def chunks() -> AsyncIterator[bytes]:
         yield HEADER
         for lo in range(0, n, chunk_rows):
+            hi = min(n, lo + chunk_rows)
+            block = ready.pop(lo, None) or produce(lo, hi)
+            if len(block) != hi - lo:
+                raise ValueError(f"payloads({lo}, {hi}) gave {len(block)} payloads")
             parts: list[bytes] = []
             add = parts.append
-            for i in range(lo, min(n, lo + chunk_rows)):
+            for i in range(lo, hi):
                 subject = subjects[i]
                 key = subject.encode()
                 quoted = subject if _PLAIN.fullmatch(subject) else json.dumps(subject)[1:-1]
@@ -164,7 +191,7 @@ async def copy_events(
                 add(length_prefixed(key))
                 add(event_type)
                 add(jsonb_field(headers))
-                add(length_prefixed(payloads[i]))
+                add(length_prefixed(block[i - lo]))
             yield b"".join(parts)
         yield TRAILER
 
@@ -185,6 +212,7 @@ _PLAIN = re.compile(r"[ !#-\[\]-~]*")  # printable ASCII without '"' and '\\': n
 _SEQ_TABLE = "_outbox_bulk_subject"
 # Existing subjects: one set-based UPDATE; new ones: INSERT (ON CONFLICT for a subject another
 # transaction inserted after this statement's snapshot). Both RETURN the sequence taken.
+_SEQ_RESULT = "_outbox_bulk_sequence"
 _TAKE_SEQUENCES = f"""
         WITH upd AS (
             UPDATE outbox_sequence s SET last_sequence = s.last_sequence + 1
@@ -197,6 +225,7 @@ _TAKE_SEQUENCES = f"""
             ON CONFLICT (subject) DO UPDATE SET last_sequence = s.last_sequence + 1
             RETURNING s.subject, s.last_sequence
         )
+        INSERT INTO {_SEQ_RESULT} (ord, seq)
         SELECT ord, last_sequence FROM upd
         UNION ALL
         SELECT b.ord, ins.last_sequence FROM ins JOIN {_SEQ_TABLE} b ON b.subject = ins.subject
@@ -207,7 +236,8 @@ async def _take_sequences(conn: Any, subjects: Sequence[str]) -> list[int]:
     """The next sequence number of every subject, in the order given (locks held to commit)."""
     await conn.execute(
         f"CREATE TEMP TABLE IF NOT EXISTS {_SEQ_TABLE} (ord int4, subject text) ON COMMIT DROP;"
-        f"TRUNCATE {_SEQ_TABLE}"
+        f"CREATE TEMP TABLE IF NOT EXISTS {_SEQ_RESULT} (ord int4, seq int8) ON COMMIT DROP;"
+        f"TRUNCATE {_SEQ_TABLE}, {_SEQ_RESULT}"
     )
     two = row_prefix(2)
 
@@ -228,11 +258,13 @@ async def _take_sequences(conn: Any, subjects: Sequence[str]) -> list[int]:
         buf.extend(chunk)
 
     # The joins' hash tables stay in memory (one pass over outbox_sequence, no spill to disk);
-    # the caller's setting is restored afterwards.
+    # the caller's setting is restored afterwards. The statement sends nothing back while it
+    # runs, so the caller may keep this process busy meanwhile.
     work_mem = await conn.fetchval("SHOW work_mem")
     await conn.execute("SET LOCAL work_mem = '256MB'")
-    await conn.copy_from_query(_TAKE_SEQUENCES, output=sink, format="binary")
+    await conn.execute(_TAKE_SEQUENCES)
     await conn.execute(f"SET LOCAL work_mem = '{work_mem}'")
+    await conn.copy_from_query(f"SELECT ord, seq FROM {_SEQ_RESULT}", output=sink, format="binary")
     sequences = [0] * len(subjects)
     taken = 0
     for ord_, seq in iter_fixed_rows(buf, ("int4", "int8")):

@@ -40,23 +40,36 @@ def yuan_text(fen: int) -> str:
     return f"{fen // 100}.{fen % 100:02d}"
 
 
+class _Memo(dict[int, str]):
+    """``convert`` of a value, computed on its first lookup only."""
+
+    def __init__(self, convert: Callable[[int], str]):
+        super().__init__()
+        self.convert = convert
+
+    def __missing__(self, key: int) -> str:
+        text = self[key] = self.convert(key)
+        return text
+
+
 def _texts(values: np.ndarray, convert: Callable[[int], str]) -> list[str]:
     """``convert`` applied to each value, computed once per distinct value."""
-    distinct, inverse = np.unique(values, return_inverse=True)
-    table = np.array([convert(int(v)) for v in distinct] or [""], dtype=object)
-    return table[inverse.reshape(-1)].tolist()
+    return list(map(_Memo(convert).__getitem__, values.tolist()))
+
+
+_HEX4 = [f"{i:04x}" for i in range(1 << 16)]
 
 
 def consecutive_uuid_texts(ids: range) -> list[str]:
-    """The text of each id of a :func:`~socialaid.core.ids.uuid7_block` (consecutive values
-    that differ only in their low 32 bits)."""
+    """The text of each id of (a slice of) a :func:`~socialaid.core.ids.uuid7_block`:
+    consecutive values that differ only in their low 32 bits."""
     if not ids:
         return []
-    first = uuid_text(ids[0])
-    if ids[0] & 0xFFFFFFFF or (ids[-1] >> 32) != (ids[0] >> 32):
+    if (ids[-1] >> 32) != (ids[0] >> 32):
         return [uuid_text(v) for v in ids]
-    prefix = first[:-8].replace("%", "%%")
-    return [f"{prefix}{k:08x}" for k in range(len(ids))]
+    prefix, hex4 = uuid_text(ids[0])[:-8], _HEX4
+    low = ids[0] & 0xFFFFFFFF
+    return [prefix + hex4[k >> 16] + hex4[k & 0xFFFF] for k in range(low, low + len(ids))]
 
 
 def entitlement_changed_payloads(

@@ -263,9 +263,9 @@ async def write_changes(
 ) -> int:
     """Apply the new amounts and queue one ``entitlement.changed`` per changed household.
 
-    The amounts go in with one ``UPDATE … FROM`` a binary-COPYed temporary table; while the
-    server runs it, this process formats the events' JSON; the events then go to the outbox
-    through the library's bulk writer (per-subject sequences, binary COPY).
+    The amounts go in with one ``UPDATE … FROM`` a binary-COPYed temporary table; the events
+    then go to the outbox through the library's bulk writer (per-subject sequences, binary COPY),
+    their JSON formatted chunk by chunk while the server copies the previous chunk.
     """
     timings = {} if timings is None else timings
     n = len(ids)
@@ -291,40 +291,40 @@ async def write_changes(
         f"SELECT DISTINCT eff_m, {_MONTH_SQL.format(m='eff_m')} AS month FROM recalc_result;"
         "ANALYZE recalc_result, recalc_value, recalc_month"
     )
-    update = asyncio.ensure_future(
-        conn.execute(
-            """UPDATE active_entitlement e
-               SET monthly_amount = v.amount, amount_from_month = m.month,
-                   last_recalculation_id = $1, updated_at = now()
-               FROM recalc_result r
-               JOIN recalc_value v ON v.new_fen = r.new_fen
-               JOIN recalc_month m ON m.eff_m = r.eff_m
-               WHERE e.id = r.id""",
-            run_id,
-        )
+    status = await conn.execute(
+        """UPDATE active_entitlement e
+           SET monthly_amount = v.amount, amount_from_month = m.month,
+               last_recalculation_id = $1, updated_at = now()
+           FROM recalc_result r
+           JOIN recalc_value v ON v.new_fen = r.new_fen
+           JOIN recalc_month m ON m.eff_m = r.eff_m
+           WHERE e.id = r.id""",
+        run_id,
     )
-    await asyncio.sleep(0)  # the statement is on the wire: the server updates while we format
-    try:
-        payloads = entitlement_changed_payloads(
-            change_ids=uuid7_block(n),
-            case_ids=case_ids,
-            programme="dibao",
-            region_codes=regions,
-            region_of=region_of,
-            eff_m=eff_m,
-            prev_fen=prev_fen,
-            new_fen=new_fen,
-            paid_months=paid_months,
-            cause=cause,
-            recalculation_id=str(run_id),
-            changed_at=changed_at.astimezone(dt.UTC).isoformat().replace("+00:00", "Z"),
-        )
-        timings["write_format"] = round(time.perf_counter() - t, 3)
-    finally:
-        status = await update
     if int(status.split()[-1]) != n:
         raise RuntimeError(f"updated {status} for {n} changed entitlements")
     timings["write_update"] = round(time.perf_counter() - t, 3)
+    change_ids = uuid7_block(n)
+    changed_text = changed_at.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
+
+    def payloads(lo: int, hi: int) -> list[bytes]:
+        """The events' JSON of rows lo … hi-1, formatted while the server copies the previous
+        chunk into the outbox."""
+        return entitlement_changed_payloads(
+            change_ids=change_ids[lo:hi],
+            case_ids=case_ids[lo:hi],
+            programme="dibao",
+            region_codes=regions,
+            region_of=region_of[lo:hi],
+            eff_m=eff_m[lo:hi],
+            prev_fen=prev_fen[lo:hi],
+            new_fen=new_fen[lo:hi],
+            paid_months=paid_months[lo:hi],
+            cause=cause,
+            recalculation_id=str(run_id),
+            changed_at=changed_text,
+        )
+
     t = time.perf_counter()
     queued = await copy_events(
         conn,
