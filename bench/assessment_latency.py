@@ -4,7 +4,9 @@ Against the running benefits service (port 8003): a dibao assessment of a realis
 (members with ages, incomes by category, assets, sometimes an obligor), each stored with its
 trace. Baselines in the same run, same clients: ``GET /healthz`` of the same process, and the
 floor of any stored POST on this machine — ``bench/latency_floor.py``: the same body validated by
-the same model and inserted as one row, in its own uvicorn process.
+the same model and inserted as one row, in its own uvicorn process. Also measured: the same 20
+clients paced like caseworkers (each pauses ``THINK_S`` on average between requests, exponentially
+distributed), below saturation.
 
     make up   # the stack must be running
     .venv/bin/python bench/assessment_latency.py [--requests 2000 --concurrency 20]
@@ -27,6 +29,7 @@ from common import RawHttpClient, hardware, save, summary
 
 PORT = 8003  # --port to aim at another instance
 FLOOR_PORT = 8199
+THINK_S = 0.5  # paced run: each client pauses this long on average between requests (exponential)
 COUNTIES = ["141102", "141121", "141123", "141124", "141125", "141181", "141182"]
 
 
@@ -75,14 +78,20 @@ def household(rng: random.Random) -> dict:
 args = argparse.Namespace(port=PORT)
 
 
-async def load(n: int, concurrency: int, make) -> tuple[list[float], float, int, bytes]:  # type: ignore[no-untyped-def]
+async def load(
+    n: int, concurrency: int, make, think_s: float = 0.0
+) -> tuple[list[float], float, int, bytes]:  # type: ignore[no-untyped-def]
     latencies: list[float] = []
     errors = 0
     remaining = n
     sample = b""
 
+    pace = random.Random(5)
+
     async def worker() -> None:
         nonlocal errors, remaining, sample
+        if think_s:
+            await asyncio.sleep(pace.uniform(0, think_s))
         client = RawHttpClient("127.0.0.1", args.port)
         await client.connect()
         try:
@@ -95,6 +104,8 @@ async def load(n: int, concurrency: int, make) -> tuple[list[float], float, int,
                 if status >= 400:
                     errors += 1
                     sample = sample or payload
+                if think_s:  # exponential pauses: clients do not march in step
+                    await asyncio.sleep(pace.expovariate(1 / think_s))
         finally:
             await client.close()
 
@@ -141,11 +152,14 @@ async def floor(n: int, concurrency: int, bodies: list[bytes]) -> dict:
 
 async def main(n: int, concurrency: int) -> dict:
     rng = random.Random(11)
-    bodies = [json.dumps(household(rng)).encode() for _ in range(2 * n + 200)]
+    bodies = [json.dumps(household(rng)).encode() for _ in range(3 * n + 400)]
     await load(200, concurrency, lambda: ("POST", "/v1/assessments", bodies.pop()))  # warm-up
     base_lat, base_s, _, _ = await load(n, concurrency, lambda: ("GET", "/healthz", None))
     lat, seconds, errors, sample = await load(
         n, concurrency, lambda: ("POST", "/v1/assessments", bodies.pop())
+    )
+    paced_lat, paced_s, paced_errors, _ = await load(
+        n // 2, concurrency, lambda: ("POST", "/v1/assessments", bodies.pop()), THINK_S
     )
     floor_result = await floor(n, concurrency, bodies)
     result = {
@@ -157,6 +171,13 @@ async def main(n: int, concurrency: int) -> dict:
         **{f"post_{k}": v for k, v in summary(lat).items()},
         "healthz_per_s": round(n / base_s, 1),
         **{f"healthz_{k}": v for k, v in summary(base_lat).items()},
+        "paced": {
+            "think_s_per_client": THINK_S,
+            "requests": n // 2,
+            "per_s": round(n // 2 / paced_s, 1),
+            "errors": paced_errors,
+            **summary(paced_lat),
+        },
         "floor_validate_and_insert": floor_result,
         "ratio_p99_to_floor_p99": round(summary(lat)["p99_ms"] / floor_result["p99_ms"], 2),
         "target_p99_ms": 50,
