@@ -10,7 +10,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import importlib
 import logging
+import os
 import signal
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -228,13 +230,25 @@ async def _serve_worker_http(
     await _Server(config).serve()
 
 
+_SERVICE_ENV = "SOCIALAID_SERVE_SERVICE"
+
+
+def app_from_environment() -> FastAPI:
+    """The app of the service named in ``SOCIALAID_SERVE_SERVICE`` (``serve --workers N``:
+    uvicorn imports this factory in each worker process)."""
+    module = importlib.import_module(f"socialaid.{os.environ[_SERVICE_ENV]}.main")
+    return create_app(module.SPEC)
+
+
 def main(spec: ServiceSpec, argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog=f"socialaid.{spec.name}", description=spec.description)
     sub = parser.add_subparsers(dest="cmd", required=True)
     serve = sub.add_parser("serve", help="run the HTTP API")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--workers", type=int, default=1)
+    serve.add_argument(
+        "--workers", type=int, default=1, help="HTTP worker processes (one event loop each)"
+    )
     sub.add_parser("worker", help="run the outbox relay, consumers and background jobs")
     sub.add_parser("migrate", help="apply database migrations (alembic upgrade head)")
     args = parser.parse_args(argv)
@@ -242,13 +256,25 @@ def main(spec: ServiceSpec, argv: list[str] | None = None) -> int:
     if args.cmd == "serve":
         import uvicorn
 
-        uvicorn.run(
-            create_app(spec, settings),
-            host=args.host,
-            port=args.port,
-            log_config=None,
-            access_log=False,
-        )
+        if args.workers > 1:  # each process imports the service and builds its own app and pool
+            os.environ[_SERVICE_ENV] = spec.name
+            uvicorn.run(
+                f"{__name__}:app_from_environment",
+                factory=True,
+                workers=args.workers,
+                host=args.host,
+                port=args.port,
+                log_config=None,
+                access_log=False,
+            )
+        else:
+            uvicorn.run(
+                create_app(spec, settings),
+                host=args.host,
+                port=args.port,
+                log_config=None,
+                access_log=False,
+            )
     elif args.cmd == "worker":
         configure_logging(spec.name, settings.log_level)
         setup_tracing(spec.name, settings.otlp_endpoint)
