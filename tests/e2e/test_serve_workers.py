@@ -17,13 +17,12 @@ ROOT = Path(__file__).resolve().parents[2]
 PORT = 8195
 
 
-def _children(pid: int) -> list[int]:
-    tasks = Path(f"/proc/{pid}/task")
+def _python_children(pid: int) -> list[int]:
+    """The multiprocessing children of ``pid`` (from /proc)."""
     found: list[int] = []
-    for task in tasks.iterdir():
-        text = (task / "children").read_text().split()
-        found += [int(c) for c in text]
-    return found
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        found += [int(c) for c in (task / "children").read_text().split()]
+    return [c for c in found if "spawn_main" in Path(f"/proc/{c}/cmdline").read_text()]
 
 
 def _stack_env(prefix: str) -> dict[str, str]:
@@ -36,7 +35,8 @@ def _stack_env(prefix: str) -> dict[str, str]:
 
 
 async def test_two_worker_processes_serve_one_port(http):  # type: ignore[no-untyped-def]
-    proc = subprocess.Popen(
+    proc = await asyncio.to_thread(
+        subprocess.Popen,
         [sys.executable, "-m", "socialaid.relief", "serve", "--port", str(PORT), "--workers", "2"],
         env=_stack_env("RELIEF"),
         cwd=ROOT,
@@ -54,10 +54,7 @@ async def test_two_worker_processes_serve_one_port(http):  # type: ignore[no-unt
                 pytest.fail("serve --workers 2 never answered /healthz")
             answers = await asyncio.gather(*(client.get("/v1/disasters") for _ in range(20)))
             assert {r.status_code for r in answers} == {200}
-        python_children = [
-            c for c in _children(proc.pid) if "spawn_main" in Path(f"/proc/{c}/cmdline").read_text()
-        ]
-        assert len(python_children) == 2
+        assert len(await asyncio.to_thread(_python_children, proc.pid)) == 2
     finally:
         proc.send_signal(signal.SIGTERM)
-        assert proc.wait(30) == 0
+        assert await asyncio.to_thread(proc.wait, 30) == 0
