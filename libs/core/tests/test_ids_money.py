@@ -104,3 +104,12 @@ def test_uuid7_blocks_are_distinct_increasing_version_7_values():
     other = uuid7_block(1000)
     assert not set(block) & set(other)  # different random bits
     assert len(uuid7_block(0)) == 0
+
+
+def test_consecutive_ids_have_the_same_text_as_one_by_one():
+    from socialaid.core.ids import uuid7_block, uuid_text, uuid_texts
+
+    ids = uuid7_block(300)
+    assert uuid_texts(ids) == [uuid_text(v) for v in ids]
+    assert uuid_texts(ids[100:200]) == [uuid_text(v) for v in ids[100:200]]
+    assert uuid_texts(range(0)) == []

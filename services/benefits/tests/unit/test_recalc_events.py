@@ -6,11 +6,7 @@ from decimal import Decimal
 
 import numpy as np
 
-from socialaid.benefits.recalc_events import (
-    consecutive_uuid_texts,
-    entitlement_changed_payloads,
-    month_text,
-)
+from socialaid.benefits.recalc_events import entitlement_changed_payloads, month_text
 from socialaid.contracts.events import EntitlementChanged
 from socialaid.core.ids import uuid7_block, uuid_text
 
@@ -55,10 +51,3 @@ def test_each_bulk_payload_is_the_contracts_data():
         data = json.loads(payloads[i])
         assert list(data) == list(expected.to_data())  # same keys, same order
         assert data["new_amount"] == f"{int(new[i]) // 100}.{int(new[i]) % 100:02d}"
-
-
-def test_consecutive_ids_have_the_same_text_as_one_by_one():
-    ids = uuid7_block(300)
-    assert consecutive_uuid_texts(ids) == [uuid_text(v) for v in ids]
-    assert consecutive_uuid_texts(ids[100:200]) == [uuid_text(v) for v in ids[100:200]]
-    assert consecutive_uuid_texts(range(0)) == []

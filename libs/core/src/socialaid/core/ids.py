@@ -107,3 +107,18 @@ _PROVINCE_PREFIXES = frozenset(
     "11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46 50 51 52 53 54 "
     "61 62 63 64 65 71 81 82 83 91".split()
 )
+
+
+_HEX4 = [f"{i:04x}" for i in range(1 << 16)]
+
+
+def uuid_texts(ids: range) -> list[str]:
+    """The text of each id of (a slice of) a :func:`uuid7_block`: consecutive values that differ
+    only in their low 32 bits share their first 28 characters."""
+    if not ids:
+        return []
+    if (ids[-1] >> 32) != (ids[0] >> 32):
+        return [uuid_text(v) for v in ids]
+    prefix, hex4 = uuid_text(ids[0])[:-8], _HEX4
+    low = ids[0] & 0xFFFFFFFF
+    return [prefix + hex4[k >> 16] + hex4[k & 0xFFFF] for k in range(low, low + len(ids))]

@@ -6,7 +6,6 @@ import asyncio
 import dataclasses
 import datetime as dt
 import json
-import re
 from collections.abc import AsyncIterator, Callable, Sequence
 from time import perf_counter as _clock
 from typing import Any
@@ -15,7 +14,8 @@ from sqlalchemy import LargeBinary, Uuid, bindparam, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from socialaid.contracts.base import Contract
-from socialaid.core.ids import uuid7, uuid7_block, uuid_text
+from socialaid.core.ids import uuid7, uuid7_block, uuid_texts
+from socialaid.core.jsontext import json_string_inner
 from socialaid.core.telemetry import current_traceparent
 from socialaid.db.pgcopy import (
     HEADER,
@@ -174,19 +174,20 @@ async def copy_events(
             block = ready.pop(lo, None) or produce(lo, hi)
             if len(block) != hi - lo:
                 raise ValueError(f"payloads({lo}, {hi}) gave {len(block)} payloads")
+            ids = event_ids[lo:hi]
+            id_texts = uuid_texts(ids)
             parts: list[bytes] = []
             add = parts.append
             for i in range(lo, hi):
                 subject = subjects[i]
                 key = subject.encode()
-                quoted = subject if _PLAIN.fullmatch(subject) else json.dumps(subject)[1:-1]
-                eid = event_ids[i]
                 headers = (
-                    f'{head}, "ce_id": "{uuid_text(eid)}", "ce_subject": "{quoted}", '
+                    f'{head}, "ce_id": "{id_texts[i - lo]}", '
+                    f'"ce_subject": "{json_string_inner(subject)}", '
                     f'"ce_sequence": "{sequences[i]}"}}'
                 ).encode()
                 add(start)
-                add(eid.to_bytes(16, "big"))
+                add(ids[i - lo].to_bytes(16, "big"))
                 add(topic)
                 add(length_prefixed(key))
                 add(event_type)
@@ -208,7 +209,6 @@ async def copy_events(
 
 
 _UUID_LEN = b"\x00\x00\x00\x10"
-_PLAIN = re.compile(r"[ !#-\[\]-~]*")  # printable ASCII without '"' and '\\': no JSON escaping
 _SEQ_TABLE = "_outbox_bulk_subject"
 # Existing subjects: one set-based UPDATE; new ones: INSERT (ON CONFLICT for a subject another
 # transaction inserted after this statement's snapshot). Both RETURN the sequence taken.

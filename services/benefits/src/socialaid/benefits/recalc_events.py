@@ -10,25 +10,19 @@ writer validates the first and last payload of every batch against the contract.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from socialaid.core.ids import uuid_text
+from socialaid.core.ids import uuid_texts
+from socialaid.core.jsontext import json_string_inner, needs_no_escaping
 
-_PLAIN = re.compile(r"[ !#-\[\]-~]*")  # printable ASCII without '"' and '\': no JSON escaping
 _TEMPLATE = (
     '{"change_id":"%s","case_id":"%s","programme":%s,"region_code":"%s",'
     '"effective_month":"%s","previous_amount":"%s","new_amount":"%s",'
     '"months_already_paid":%s,"arrears":"%s","overpayment":"%s","cause":%s,'
     '"recalculation_id":"%s","changed_at":"%s"}'
 )
-
-
-def _quoted(value: str) -> str:
-    """``value`` as the inside of a JSON string."""
-    return value if _PLAIN.fullmatch(value) else json.dumps(value, ensure_ascii=False)[1:-1]
 
 
 def month_text(index: int) -> str:
@@ -55,21 +49,6 @@ class _Memo(dict[int, str]):
 def _texts(values: np.ndarray, convert: Callable[[int], str]) -> list[str]:
     """``convert`` applied to each value, computed once per distinct value."""
     return list(map(_Memo(convert).__getitem__, values.tolist()))
-
-
-_HEX4 = [f"{i:04x}" for i in range(1 << 16)]
-
-
-def consecutive_uuid_texts(ids: range) -> list[str]:
-    """The text of each id of (a slice of) a :func:`~socialaid.core.ids.uuid7_block`:
-    consecutive values that differ only in their low 32 bits."""
-    if not ids:
-        return []
-    if (ids[-1] >> 32) != (ids[0] >> 32):
-        return [uuid_text(v) for v in ids]
-    prefix, hex4 = uuid_text(ids[0])[:-8], _HEX4
-    low = ids[0] & 0xFFFFFFFF
-    return [prefix + hex4[k >> 16] + hex4[k & 0xFFFF] for k in range(low, low + len(ids))]
 
 
 def entitlement_changed_payloads(
@@ -103,14 +82,14 @@ def entitlement_changed_payloads(
         eff, paid = divmod(key, 1000)
         return json.dumps([month_text(k) for k in range(eff, eff + paid)]).replace(" ", "")
 
-    if _PLAIN.fullmatch("".join(case_ids)):
+    if needs_no_escaping("".join(case_ids)):
         cases: Sequence[str] = case_ids
     else:
-        cases = [_quoted(c) for c in case_ids]
+        cases = [json_string_inner(c) for c in case_ids]
     columns = (
-        consecutive_uuid_texts(change_ids),
+        uuid_texts(change_ids),
         cases,
-        np.array([_quoted(r) for r in region_codes], dtype=object)[region_of].tolist(),
+        np.array([json_string_inner(r) for r in region_codes], dtype=object)[region_of].tolist(),
         _texts(eff_m, month_text),
         _texts(prev_fen, yuan_text),
         _texts(new_fen, yuan_text),
@@ -121,6 +100,6 @@ def entitlement_changed_payloads(
     template = _TEMPLATE % (
         "%s", "%s", json.dumps(programme, ensure_ascii=False).replace("%", "%%"), "%s", "%s",
         "%s", "%s", "%s", "%s", "%s", json.dumps(cause, ensure_ascii=False).replace("%", "%%"),
-        _quoted(recalculation_id).replace("%", "%%"), _quoted(changed_at).replace("%", "%%"),
+        json_string_inner(recalculation_id).replace("%", "%%"), json_string_inner(changed_at).replace("%", "%%"),
     )  # fmt: skip
     return [(template % row).encode() for row in zip(*columns, strict=True)]
