@@ -13,7 +13,9 @@ class ServiceSettings(BaseSettings):
 
     service_name: str = "socialaid"
     database_url: str = "postgresql+asyncpg://socialaid:socialaid@127.0.0.1:55432/socialaid"
-    db_pool_size: int = 10
+    # Connections kept open: at least the concurrent requests expected. Beyond it, up to
+    # db_pool_size // 2 more are opened for a burst and closed again when returned.
+    db_pool_size: int = Field(default=20, ge=1)
     kafka_bootstrap: str = "127.0.0.1:59092"
     kafka_client_id: str | None = None
     # Relay tuning

@@ -12,6 +12,8 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from socialaid.core import jsontext
+
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -69,10 +71,18 @@ class UnitOfWork:
 
 
 class Database:
-    def __init__(self, url: str, *, pool_size: int = 10, echo: bool = False):
+    def __init__(self, url: str, *, pool_size: int = 20, echo: bool = False):
         self.url = url
+        # Connections above ``pool_size`` are opened for a burst and closed when returned: each
+        # costs a connect, authentication and type introspection, so size the pool to the
+        # concurrency a process normally serves, not to its idle state.
         self.engine: AsyncEngine = create_async_engine(
-            url, pool_size=pool_size, max_overflow=pool_size, pool_recycle=1800, echo=echo
+            url,
+            pool_size=pool_size,
+            max_overflow=max(pool_size // 2, 1),
+            pool_recycle=1800,
+            echo=echo,
+            json_serializer=jsontext.dumps,
         )
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False, autoflush=False)
 

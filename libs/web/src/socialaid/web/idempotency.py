@@ -12,13 +12,13 @@ from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
 from fastapi import Header, Request
-from fastapi.responses import JSONResponse
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from socialaid.core.errors import Conflict, DomainError
 from socialaid.db import Database, UnitOfWork
 from socialaid.db.platform import idempotency_record
+from socialaid.web.responses import JsonResponse
 
 Work = Callable[[UnitOfWork], Awaitable[tuple[int, Any]]]
 MAX_KEY_LENGTH = 200
@@ -31,7 +31,7 @@ def request_hash(body: Any) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-async def _stored(uow: UnitOfWork, scope: str, key: str, digest: str) -> JSONResponse | None:
+async def _stored(uow: UnitOfWork, scope: str, key: str, digest: str) -> JsonResponse | None:
     row = (
         (
             await uow.session.execute(
@@ -50,7 +50,7 @@ async def _stored(uow: UnitOfWork, scope: str, key: str, digest: str) -> JSONRes
             "This Idempotency-Key was already used with a different request body.",
             code="idempotency_key_reused",
         )
-    return JSONResponse(
+    return JsonResponse(
         row["response_body"],
         status_code=row["status_code"],
         headers={"Idempotent-Replayed": "true"},
@@ -64,7 +64,7 @@ async def run_idempotent(
     key: str | None,
     body: Any,
     work: Work,
-) -> JSONResponse:
+) -> JsonResponse:
     """Run ``work`` in one unit of work, committing once; replay or refuse repeated keys."""
     if key is not None and not (0 < len(key) <= MAX_KEY_LENGTH):
         raise DomainError(
@@ -73,7 +73,8 @@ async def run_idempotent(
         )
     route = request.scope.get("route")
     scope = f"{request.method} {getattr(route, 'path', request.url.path)}"
-    digest = request_hash({"path": request.url.path, "body": body})
+    # Only a keyed request is ever compared with another one.
+    digest = "" if key is None else request_hash({"path": request.url.path, "body": body})
     for _ in range(2):
         async with db.uow() as uow:
             if key is not None:
@@ -97,7 +98,7 @@ async def run_idempotent(
                 if key is None:
                     raise
                 continue  # a concurrent request with the same key won: replay its answer
-            return JSONResponse(payload, status_code=status)
+            return JsonResponse(payload, status_code=status)
     async with db.uow() as uow:
         replay = await _stored(uow, scope, key or "", digest)
         if replay is None:

@@ -31,6 +31,7 @@ from socialaid.events.inbox import Applier, Subscription
 from socialaid.events.relay import OutboxRelay
 from socialaid.web.observability import KafkaProbe, health_router, install_observability
 from socialaid.web.problems import MEDIA_TYPE, install_problem_handlers, problem_openapi
+from socialaid.web.responses import JsonResponse
 
 log = logging.getLogger("socialaid.service")
 
@@ -57,11 +58,13 @@ class ServiceSpec:
         return f"/socialaid/{self.name}"
 
 
-def get_db(request: Request) -> Database:
+# Dependencies are coroutines: FastAPI runs a plain ``def`` dependency in a worker thread,
+# one thread hop per request for a lookup.
+async def get_db(request: Request) -> Database:
     return request.app.state.db  # type: ignore[no-any-return]
 
 
-def get_settings(request: Request) -> Any:
+async def get_settings(request: Request) -> Any:
     return request.app.state.settings
 
 
@@ -124,6 +127,7 @@ def create_app(spec: ServiceSpec, settings: ServiceSettings | None = None) -> Fa
         description=spec.description,
         version=spec.version,
         lifespan=lifespan,
+        default_response_class=JsonResponse,
         # One server span and one set of metrics per request come from ObservabilityMiddleware;
         # FastAPI's own per-operation spans and metrics would double them (and a third of the CPU).
         telemetry={"tracing": False, "metrics": False, "logs": False, "operation_spans": False},
