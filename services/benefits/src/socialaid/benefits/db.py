@@ -74,6 +74,17 @@ Index(
     parameter_version.c.valid_from,
 )
 
+# One row: which state of ``parameter_version`` a process's in-memory copy reflects. A trigger
+# bumps ``revision`` after every statement that writes parameter_version (migration 0008).
+parameter_revision = Table(
+    "parameter_revision",
+    metadata,
+    Column("singleton", Boolean, primary_key=True, server_default=text("true")),
+    Column("epoch", UUID(as_uuid=True), nullable=False, server_default=func.gen_random_uuid()),
+    Column("revision", BigInteger, nullable=False, server_default=text("1")),
+    CheckConstraint("singleton", name="one_row"),
+)
+
 assessment = Table(
     "assessment",
     metadata,

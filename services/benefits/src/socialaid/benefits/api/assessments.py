@@ -32,13 +32,13 @@ router = APIRouter(prefix="/v1/assessments", tags=["assessments"])
 async def post_assessment(
     data: AssessmentCreate, request: Request, db: DbDep, idempotency_key: IdempotencyKey = None
 ) -> JSONResponse:
+    body = data.model_dump(mode="json")
+
     async def work(uow: UnitOfWork) -> tuple[int, dict]:
-        out = await create_assessment(uow, data=data)
+        out = await create_assessment(uow, data=data, body=body)
         return 201, AssessmentRead.model_validate(out).model_dump(mode="json")
 
-    return await run_idempotent(
-        request, db, key=idempotency_key, body=data.model_dump(mode="json"), work=work
-    )
+    return await run_idempotent(request, db, key=idempotency_key, body=body, work=work)
 
 
 @router.get("/{assessment_id}", response_model=AssessmentRead, responses=PROBLEMS)

@@ -13,7 +13,10 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import cached_property
 from typing import Any, Literal
+
+from socialaid.benefits.domain.json_values import to_json
 
 Kind = Literal["money", "decimal", "integer", "json"]
 
@@ -103,6 +106,17 @@ class ParameterUsed:
         if not isinstance(self.value, Decimal):
             raise TypeError(f"{self.key} is not numeric")
         return self.value
+
+    @cached_property
+    def trace_entry(self) -> dict[str, Any]:
+        """How a trace step names this version, as JSON (built once per version; never mutate)."""
+        return {
+            "key": self.key,
+            "value": to_json(self.value),
+            "region_code": self.region_code,
+            "valid_from": self.valid_from.isoformat(),
+            "parameter_id": self.parameter_id,
+        }
 
     def snapshot(self) -> dict[str, Any]:
         return {

@@ -3,20 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
+from socialaid.benefits.domain.json_values import to_json
 from socialaid.benefits.domain.parameters import ParameterUsed
-
-
-def _text(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, dict):
-        return {k: _text(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_text(v) for v in value]
-    return value
 
 
 @dataclass(frozen=True)
@@ -32,18 +22,9 @@ class TraceStep:
         return {
             "rule_id": self.rule_id,
             "legal_ref": self.legal_ref,
-            "inputs": _text(self.inputs),
-            "parameters": [
-                {
-                    "key": p.key,
-                    "value": _text(p.value),
-                    "region_code": p.region_code,
-                    "valid_from": p.valid_from.isoformat(),
-                    "parameter_id": p.parameter_id,
-                }
-                for p in self.parameters
-            ],
-            "result": _text(self.result),
+            "inputs": to_json(self.inputs),
+            "parameters": [p.trace_entry for p in self.parameters],
+            "result": to_json(self.result),
             "说明": self.explanation,
         }
 
@@ -65,4 +46,5 @@ class Trace:
         self.steps.append(TraceStep(rule_id, legal_ref, inputs, parameters, result, explanation))
 
     def to_list(self) -> list[dict[str, Any]]:
+        """The steps as JSON values (what is stored and answered)."""
         return [s.to_dict() for s in self.steps]

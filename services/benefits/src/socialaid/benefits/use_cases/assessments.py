@@ -9,6 +9,7 @@ region first), in force on the first day of the benefit month and *known at* ``k
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -16,6 +17,7 @@ from sqlalchemy import RowMapping
 
 from socialaid.benefits.domain import engine
 from socialaid.benefits.domain.household import Household
+from socialaid.benefits.domain.parameters import ParameterUsed
 from socialaid.benefits.domain.result import (
     Assessment,
     InvalidHousehold,
@@ -25,7 +27,7 @@ from socialaid.benefits.domain.result import (
 from socialaid.benefits.domain.trace import Trace
 from socialaid.benefits.repository import AssessmentRepository
 from socialaid.benefits.schemas_assessments import AssessmentCreate
-from socialaid.benefits.use_cases.canonical import digest, household_from_json, to_json
+from socialaid.benefits.use_cases.canonical import digest_json, household_from_json, to_json
 from socialaid.benefits.use_cases.parameters import effective_parameters
 from socialaid.core.errors import RuleViolation
 from socialaid.core.ids import uuid7
@@ -122,9 +124,28 @@ def facts_required(programme: str, household: Household, why: str) -> Assessment
     )
 
 
+# Parameter versions never change once recorded (only superseded_at, which no snapshot holds), so
+# the snapshots of one set of versions and their digest are computed once per process.
+_SNAPSHOTS: dict[tuple[str, ...], tuple[tuple[dict[str, Any], ...], str]] = {}
+_SNAPSHOTS_LIMIT = 4096
+
+
+def parameter_snapshot(used: Sequence[ParameterUsed]) -> tuple[list[dict[str, Any]], str]:
+    """The snapshots of the parameter versions a decision used, and their id (sha256, by key)."""
+    ids = tuple(p.parameter_id for p in used)
+    hit = _SNAPSHOTS.get(ids)
+    if hit is None:
+        snapshots = tuple(p.snapshot() for p in used)
+        hit = (snapshots, digest_json(sorted(snapshots, key=lambda p: p["key"])))
+        if len(_SNAPSHOTS) >= _SNAPSHOTS_LIMIT:
+            _SNAPSHOTS.clear()
+        _SNAPSHOTS[ids] = hit
+    return list(hit[0]), hit[1]
+
+
 def outcome(result: Assessment) -> dict[str, Any]:
     """The decision as canonical JSON (what is stored, answered and compared on replay)."""
-    parameters = [p.snapshot() for p in result.parameters]
+    parameters, snapshot_id = parameter_snapshot(result.parameters)
     return {
         "eligible": result.eligible,
         "amount": str(round_yuan(result.amount)),
@@ -136,8 +157,8 @@ def outcome(result: Assessment) -> dict[str, Any]:
         "figures": to_json(result.figures),
         "rule_set_version": result.rule_set_version,
         "parameters": parameters,
-        "parameter_snapshot_id": digest(sorted(parameters, key=lambda p: p["key"])),
-        "trace": to_json(result.trace.to_list()),
+        "parameter_snapshot_id": snapshot_id,
+        "trace": result.trace.to_list(),
     }
 
 
@@ -193,7 +214,7 @@ async def store_assessment(
         region_code=household.region_code,
         benefit_month=household.benefit_month,
         input=stored,
-        input_hash=digest(canonical),
+        input_hash=digest_json(canonical),
         eligible=out["eligible"],
         amount=Decimal(out["amount"]),
         **summary(result, household),
@@ -253,16 +274,22 @@ def to_read(row: RowMapping) -> dict[str, Any]:
     }
 
 
-async def create_assessment(uow: UnitOfWork, *, data: AssessmentCreate) -> dict[str, Any]:
-    """A household assessed on request (a caseworker or a what-if; publishes no event)."""
+async def create_assessment(
+    uow: UnitOfWork, *, data: AssessmentCreate, body: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """A household assessed on request (a caseworker or a what-if; publishes no event).
+
+    ``body`` is ``data.model_dump(mode="json")`` when the caller already has it."""
     known_at = data.known_at or dt.datetime.now(dt.UTC)
     household = data.to_household()
     result = await evaluate(uow, programme=data.programme, household=household, known_at=known_at)
+    request = dict(body) if body is not None else data.model_dump(mode="json")
+    request.pop("known_at", None)
     row = await store_assessment(
         uow,
         result=result,
         household=household,
-        request=data.model_dump(mode="json", exclude={"known_at"}),
+        request=request,
         known_at=known_at,
         origin="api",
     )

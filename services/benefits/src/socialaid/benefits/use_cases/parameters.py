@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import RowMapping
 
+from socialaid.benefits import parameter_cache
 from socialaid.benefits.domain.engine import CATALOGUE, spec_for
 from socialaid.benefits.domain.parameters import (
     ParameterSpec,
@@ -30,18 +31,6 @@ SOURCE = "/socialaid/benefits"
 
 def row_value(row: RowMapping) -> Any:
     return row["value_numeric"] if row["value_numeric"] is not None else row["value_json"]
-
-
-def to_used(row: RowMapping) -> ParameterUsed:
-    return ParameterUsed(
-        key=row["key"],
-        value=row_value(row),
-        region_code=row["region_code"],
-        valid_from=row["valid_from"],
-        valid_to=row["valid_to"],
-        parameter_id=str(row["id"]),
-        source=row["source"],
-    )
 
 
 def to_read(row: RowMapping) -> dict[str, Any]:
@@ -86,10 +75,9 @@ async def effective_parameters(
 ) -> dict[str, ParameterUsed]:
     """The values in force for ``region_code`` on ``as_of`` as known at ``known_at`` (with fallback)."""
     _require_region(region_code)
-    rows = await ParameterRepository(uow.session).effective(
-        lineage=lineage(region_code), as_of=as_of, known_at=known_at, keys=keys
+    return await parameter_cache.lookup(
+        uow.session, lineage=lineage(region_code), as_of=as_of, known_at=known_at, keys=keys
     )
-    return {r["key"]: to_used(r) for r in rows}
 
 
 async def list_effective(
