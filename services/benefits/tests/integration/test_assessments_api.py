@@ -1,4 +1,4 @@
-"""POST/GET /v1/assessments on a real, migrated database (R-CA-01, R-CA-02, R-CA-12).
+"""POST/GET /v1/assessments on a real, migrated database (R-CA-01, R-CA-02, R-CA-10, R-CA-12).
 
 Every programme of the engine is reachable; the answer carries the decision (eligibility,
 amount, reason codes, flags, approval level, review frequency, breakdown, figures) and its
@@ -190,6 +190,10 @@ BAD = [
     # The rules refuse what they cannot assess: a medical grant without the medical bill.
     ({"programme": "medical"}, "invalid_household"),
     ({"programme": "education"}, "invalid_household"),
+    ({"programme": "price_subsidy"}, "invalid_household"),
+    ({"price_subsidy": {"recipients": {"m9": ["dibao"]}}}, "validation_failed"),
+    ({"price_subsidy": {"recipients": {"m1": []}}}, "validation_failed"),
+    ({"price_subsidy": {"recipients": {"m1": ["Dibao!"]}}}, "validation_failed"),
 ]
 
 
@@ -202,6 +206,78 @@ async def test_bad_assessment_input_is_problem_json_and_stores_nothing(
     assert r.status_code == 422, r.text
     assert r.headers["content-type"].startswith("application/problem+json")
     assert r.json()["code"] == code
+    assert await counts() == before
+
+
+DIBAO_RECIPIENTS = {"recipients": {"m1": ["dibao"], "m2": ["dibao"], "m3": ["dibao"]}}
+
+
+async def test_r_ca_10_price_subsidy_pays_the_base_times_the_rise_and_explains_it(client):
+    a = await post(client, programme="price_subsidy", price_subsidy=DIBAO_RECIPIENTS)
+    assert (a["eligible"], a["amount"]) == (True, "86.40")  # 800 × CPI 3.6 % = 28.80, 3 persons
+    assert a["reason_codes"] == ["CPI_TRIGGERED", "FOOD_PRICE_TRIGGERED", "BASIS_CPI"]
+    assert a["breakdown"] == {"dibao": "86.40"} and a["rule_set_version"].startswith("price")
+    assert a["figures"]["per_person"] == {"m1": "28.80", "m2": "28.80", "m3": "28.80"}
+    trace = (await client.get(a["trace_url"])).json()
+    assert [s["rule_id"] for s in trace["steps"]] == [
+        "PRICE-TRIG-01",
+        "PRICE-SCOPE-01",
+        "PRICE-RATE-01",
+        "PRICE-BASE-01",
+        "PRICE-AMT-01",
+        "PRICE-TOTAL-01",
+    ]
+    assert all(s["legal_ref"] and s["说明"].strip() for s in trace["steps"])
+    named = {p["key"]: p for s in trace["steps"] for p in s["parameters"]}
+    assert set(named) == {p["key"] for p in a["parameters"]}  # exactly the versions used
+    assert "dibao.standard" in named and "tekun.basic_multiplier" not in named
+    cpi = named["price.cpi_yoy"]
+    assert (cpi["value"], cpi["region_code"], cpi["valid_from"]) == (
+        "0.036",
+        "141100",
+        "2026-06-01",
+    )
+    assert named["price.cpi_threshold"]["region_code"] == "000000"
+    assert "合计86.40元" in trace["steps"][-1]["说明"]
+
+
+async def test_r_ca_10_price_subsidy_of_a_tekun_recipient_uses_the_tekun_standard(client):
+    members = [{"birth_date": "1940-05-05", "labour_capacity": "none"}]
+    a = await post(
+        client,
+        programme="price_subsidy",
+        benefit_month="2026-07",
+        members=members,
+        price_subsidy={"recipients": {"m1": ["tekun"]}},
+    )
+    assert a["amount"] == "41.99"  # tekun basic 1.3 × 850 = 1,105 × CPI 3.8 %
+    trace = (await client.get(a["trace_url"])).json()
+    assert "TEKUN-BASIC-01" in [s["rule_id"] for s in trace["steps"]]
+
+
+async def test_r_ca_10_price_subsidy_below_both_thresholds_pays_nothing(client):
+    a = await post(
+        client, programme="price_subsidy", benefit_month="2026-03", price_subsidy=DIBAO_RECIPIENTS
+    )
+    assert (a["eligible"], a["amount"]) == (False, "0.00")
+    assert a["reason_codes"] == ["PRICE_RISE_BELOW_THRESHOLDS"]
+
+
+async def test_r_ca_10_a_month_without_index_figures_is_problem_json_and_stores_nothing(
+    client, counts
+):
+    before = await counts()
+    r = await client.post(
+        "/v1/assessments",
+        json=body(
+            programme="price_subsidy", benefit_month="2026-08", price_subsidy=DIBAO_RECIPIENTS
+        ),
+    )
+    assert r.status_code == 422, r.text
+    assert r.headers["content-type"].startswith("application/problem+json")
+    problem = r.json()
+    assert problem["code"] == "no_parameter_in_force" and problem["as_of"] == "2026-08-01"
+    assert sorted(problem["missing_parameters"]) == ["price.cpi_yoy", "price.food_cpi_yoy"]
     assert await counts() == before
 
 

@@ -167,6 +167,7 @@ PROGRAMMES = {
     "employment": {
         "grant": {"programme": "employment", "category": "job_seeking", "status": ["dibao"]}
     },
+    "price_subsidy": {"price_subsidy": {"recipients": {"m1": ["dibao"], "m2": ["dibao"]}}},
 }
 
 

@@ -33,6 +33,7 @@ from socialaid.benefits.domain.household import (
     Member,
     Obligor,
     PreviousAward,
+    PriceSubsidyRequest,
     SchoolStage,
     Supporter,
     TemporaryRequest,
@@ -226,12 +227,33 @@ class GrantRequestIn(_In):
     )
 
 
+RecipientCategory = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
+RecipientCategories = Annotated[list[RecipientCategory], Field(min_length=1, max_length=10)]
+RecipientId = Annotated[str, Field(min_length=1, max_length=64)]
+
+
+class PriceSubsidyRequestIn(_In):
+    recipients: dict[RecipientId, RecipientCategories] = Field(
+        min_length=1,
+        max_length=30,
+        description="member_id → the categories the member is a recipient of (dibao, tekun, "
+        "orphan …); which are covered is the parameter price.covered_categories",
+    )
+
+    @field_validator("recipients")
+    @classmethod
+    def _sorted(cls, v: dict[str, list[str]]) -> dict[str, list[str]]:
+        """Category order and repeats do not change the canonical input."""
+        return {m: sorted(set(cats)) for m, cats in v.items()}
+
+
 _PARTS = {
     "previous": PreviousAward,
     "medical": MedicalClaim,
     "temporary": TemporaryRequest,
     "disaster": DisasterLoss,
     "grant": GrantRequest,
+    "price_subsidy": PriceSubsidyRequest,
 }
 
 
@@ -240,7 +262,7 @@ class AssessmentCreate(_In):
         min_length=1,
         max_length=30,
         description="dibao, tekun, medical, temporary, disaster_relief, education, housing, "
-        "heating or employment (others → 422 programme_not_supported)",
+        "heating, employment or price_subsidy (others → 422 programme_not_supported)",
     )
     region_code: str = Field(pattern=r"^\d{6}$", description="Region of registered residence")
     benefit_month: str = Field(
@@ -258,6 +280,7 @@ class AssessmentCreate(_In):
     temporary: TemporaryRequestIn | None = None
     disaster: DisasterLossIn | None = None
     grant: GrantRequestIn | None = None
+    price_subsidy: PriceSubsidyRequestIn | None = None
     single_person_member_id: str | None = Field(default=None, max_length=64)
     income_stability: Literal["unchanged", "stable", "irregular"] | None = Field(
         default=None, description="For the review frequency; default: from income categories"
@@ -289,6 +312,8 @@ class AssessmentCreate(_In):
             raise ValueError("single_person_member_id names no member")
         if self.grant is not None and self.grant.programme != self.programme:
             raise ValueError(f"grant.programme is {self.grant.programme}, not {self.programme}")
+        if self.price_subsidy is not None and set(self.price_subsidy.recipients) - set(ids):
+            raise ValueError("price_subsidy.recipients names no member")
         return self
 
     def to_household(self) -> Household:
@@ -318,7 +343,9 @@ class AssessmentRead(BaseModel):
     region_code: str
     benefit_month: str
     eligible: bool
-    amount: Money = Field(description="Monthly (dibao, tekun) or one-off amount, yuan")
+    amount: Money = Field(
+        description="Monthly (dibao, tekun, price_subsidy) or one-off amount, yuan"
+    )
     reason_codes: list[str]
     flags: list[str] = Field(description="EDGE_HOUSEHOLD, RIGID_EXPENDITURE, SINGLE_PERSON, …")
     approval_level: str | None

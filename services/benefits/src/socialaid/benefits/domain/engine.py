@@ -10,12 +10,28 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from socialaid.benefits.domain import dibao, disaster_relief, grants, medical, tekun, temporary
+from socialaid.benefits.domain import (
+    dibao,
+    disaster_relief,
+    grants,
+    medical,
+    price_subsidy,
+    tekun,
+    temporary,
+)
 from socialaid.benefits.domain.household import Household
 from socialaid.benefits.domain.parameters import ParameterSet, ParameterSpec
 from socialaid.benefits.domain.result import Assessment, UnsupportedProgramme
 
-_MODULES: tuple[ModuleType, ...] = (dibao, tekun, medical, temporary, disaster_relief, grants)
+_MODULES: tuple[ModuleType, ...] = (
+    dibao,
+    tekun,
+    medical,
+    temporary,
+    disaster_relief,
+    grants,
+    price_subsidy,
+)
 
 # programme code → module; grants serves education, housing, heating and employment.
 RULES: dict[str, ModuleType] = {}

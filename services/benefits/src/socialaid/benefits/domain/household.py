@@ -4,7 +4,8 @@ One model for all programmes: the members with what the rules look at (age,
 disability, illness, labour capacity, schooling, work), their incomes by
 category, the household's assets, relatives outside the household who owe
 support, and the programme-specific facts of the request (a medical bill, an
-emergency, a disaster loss, a grant request, the previous award for tapering).
+emergency, a disaster loss, a grant request, who receives a price subsidy, the
+previous award for tapering).
 Money is Decimal yuan, monthly unless a field says otherwise.
 """
 
@@ -199,6 +200,17 @@ class GrantRequest:
 
 
 @dataclass(frozen=True)
+class PriceSubsidyRequest:
+    """Who in the household receives which assistance, for the temporary price subsidy (R-CA-10).
+
+    ``recipients`` maps a member_id to the categories that member is a recipient of (dibao,
+    tekun, orphan, …); which categories the subsidy covers, and on what base, is the parameter
+    ``price.covered_categories``."""
+
+    recipients: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class Household:
     region_code: str
     benefit_month: str  # YYYY-MM; parameters apply as of its first day
@@ -216,6 +228,7 @@ class Household:
     temporary: TemporaryRequest | None = None
     disaster: DisasterLoss | None = None
     grant: GrantRequest | None = None
+    price_subsidy: PriceSubsidyRequest | None = None
     single_person_member_id: str | None = None  # assess this member alone (rules.md §5)
     # how the income behaves, for the review frequency (rules.md §12); None = derived from the
     # income categories (wages and pensions → stable, business/other → irregular)

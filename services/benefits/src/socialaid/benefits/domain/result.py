@@ -62,7 +62,7 @@ def require(params: ParameterSet, keys: tuple[str, ...]) -> None:
 class Assessment:
     programme: str
     eligible: bool
-    amount: Decimal  # monthly for dibao/tekun; one-off for medical, temporary, disaster and grants
+    amount: Decimal  # monthly for dibao, tekun, price_subsidy; one-off for the other programmes
     reason_codes: tuple[str, ...]
     parameters: tuple[ParameterUsed, ...]
     trace: Trace = field(compare=False)

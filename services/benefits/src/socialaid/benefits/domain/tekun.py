@@ -85,6 +85,13 @@ REQUIRED_KEYS: tuple[str, ...] = (
     "tekun.care_amounts",
     "tekun.care_total_min_unable",
 )
+# The keys of the basic living standard (``basic_standard``).
+BASIC_KEYS: tuple[str, ...] = (
+    "dibao.standard",
+    "tekun.basic_multiplier",
+    "tekun.consumption_share",
+    "tekun.consumption_last_year",
+)
 OPTIONAL_KEYS: tuple[str, ...] = (
     "tekun.min_wage",  # needed when a care tier is a share of the minimum wage
     "tekun.supporter_dibao_min_age",  # the §8 test on supporters' facts
@@ -301,7 +308,7 @@ def assess(household: Household, params: ParameterSet) -> Assessment:
     }
     amount = ZERO
     if eligible:
-        basic = _basic(params, trace)
+        basic = basic_standard(params, trace)
         tier, care = _care(person, params, trace)
         amount = basic + care
         breakdown = {"basic": basic, "care": care}
@@ -328,7 +335,11 @@ def assess(household: Household, params: ParameterSet) -> Assessment:
     )
 
 
-def _basic(params: ParameterSet, trace: Trace) -> Decimal:
+def basic_standard(params: ParameterSet, trace: Trace) -> Decimal:
+    """基本生活标准 per person per month (rules.md §7), with its trace step.
+
+    Also the base of the tekun price subsidy (``price_subsidy``, R-CA-10)."""
+    require(params, BASIC_KEYS)
     p_std, p_mult = params["dibao.standard"], params["tekun.basic_multiplier"]
     p_share, p_cons = params["tekun.consumption_share"], params["tekun.consumption_last_year"]
     by_standard = p_mult.decimal * p_std.decimal
