@@ -100,3 +100,33 @@ class RawHttpClient:
 
     async def close(self) -> None:
         self.writer.close()
+
+
+class StolenCpu:
+    """The share of this virtual machine's CPU time the host gave to others (``steal`` in
+    /proc/stat) while a block ran: on a shared machine, a run with much stolen time is slower
+    for reasons outside the code measured.
+
+        with StolenCpu() as stolen:
+            ...
+        stolen.percent
+    """
+
+    percent: float | None = None
+
+    @staticmethod
+    def _sample() -> tuple[int, int] | None:
+        try:
+            fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+        except (OSError, ValueError):
+            return None
+        return sum(fields[:8]), fields[7]  # user … steal (guest time is counted in user)
+
+    def __enter__(self) -> StolenCpu:
+        self._start = self._sample()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        end = self._sample()
+        if self._start and end and end[0] > self._start[0]:
+            self.percent = round(100 * (end[1] - self._start[1]) / (end[0] - self._start[0]), 1)
