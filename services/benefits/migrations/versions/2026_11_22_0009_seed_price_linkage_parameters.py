@@ -20,9 +20,9 @@ import datetime as dt
 import uuid
 from decimal import Decimal
 
-import sqlalchemy as sa
 from alembic import op
-from sqlalchemy.dialects.postgresql import JSONB, UUID
+
+from socialaid.benefits.parameter_seed import delete_seed, insert_seed
 
 revision = "0009"
 down_revision = "0008"
@@ -96,42 +96,10 @@ SEED = [
     ],
 ]  # fmt: skip
 
-_table = sa.table(
-    "parameter_version",
-    sa.column("id", UUID(as_uuid=True)),
-    sa.column("key", sa.String),
-    sa.column("region_code", sa.String),
-    sa.column("value_numeric", sa.Numeric),
-    sa.column("value_json", JSONB(none_as_null=True)),
-    sa.column("valid_from", sa.Date),
-    sa.column("valid_to", sa.Date),
-    sa.column("source", sa.Text),
-)
-
-
-def _id(key: str, region: str, valid_from: dt.date) -> uuid.UUID:
-    return uuid.uuid5(NAMESPACE, f"{key}|{region}|{valid_from.isoformat()}")
-
 
 def upgrade() -> None:
-    op.bulk_insert(
-        _table,
-        [
-            {
-                "id": _id(k, r, f),
-                "key": k,
-                "region_code": r,
-                "value_numeric": v if isinstance(v, Decimal) else None,
-                "value_json": None if isinstance(v, Decimal) else v,
-                "valid_from": f,
-                "valid_to": t,
-                "source": s,
-            }
-            for k, r, v, f, t, s in SEED
-        ],
-    )
+    insert_seed(op, NAMESPACE, SEED)
 
 
 def downgrade() -> None:
-    ids = [_id(k, r, f) for k, r, _v, f, _t, _s in SEED]
-    op.execute(_table.delete().where(_table.c.id.in_(ids)))
+    delete_seed(op, NAMESPACE, SEED)

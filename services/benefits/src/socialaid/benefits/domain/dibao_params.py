@@ -7,16 +7,16 @@ here, read back by the small helpers at the bottom (the rules never see raw JSON
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from socialaid.benefits.domain.household import IncomeCategory
 from socialaid.benefits.domain.parameters import (
-    Kind,
     ParameterSet,
     ParameterSpec,
     ParameterUsed,
     ParameterValueError,
+    table_decimal,
 )
 
 ZERO = Decimal(0)
@@ -29,12 +29,7 @@ INCOME_CATEGORIES: frozenset[str] = frozenset(IncomeCategory.__args__)  # type: 
 def _dec(
     value: Any, where: str, *, minimum: Decimal = ZERO, maximum: Decimal | None = None
 ) -> Decimal:
-    if isinstance(value, bool) or isinstance(value, float) or not isinstance(value, str | int):
-        raise ParameterValueError(f"{where}: a decimal string or an integer, never a float")
-    try:
-        d = Decimal(str(value))
-    except InvalidOperation as exc:
-        raise ParameterValueError(f"{where}: {value!r} is not a number") from exc
+    d = table_decimal(value, where)
     if not d.is_finite() or d < minimum or (maximum is not None and d > maximum):
         bound = f" and ≤ {maximum}" if maximum is not None else ""
         raise ParameterValueError(f"{where}: must be ≥ {minimum}{bound}")
@@ -106,16 +101,14 @@ def _validate_excluded(raw: Any) -> None:
         )
 
 
-def _spec(key: str, kind: Kind, unit: str, description: str, **kw: Any) -> ParameterSpec:
-    return ParameterSpec(key=key, kind=kind, unit=unit, description=description, **kw)
-
-
 def _fraction(key: str, description: str) -> ParameterSpec:
-    return _spec(key, "decimal", "fraction (0.30 = 30 %)", description, minimum=ZERO, maximum=ONE)
+    return ParameterSpec(
+        key, "decimal", "fraction (0.30 = 30 %)", description, minimum=ZERO, maximum=ONE
+    )
 
 
 PARAMETERS: tuple[ParameterSpec, ...] = (
-    _spec(
+    ParameterSpec(
         "dibao.standard",
         "money",
         "yuan per person per month",
@@ -124,7 +117,7 @@ PARAMETERS: tuple[ParameterSpec, ...] = (
         exclusive_minimum=True,
         maximum=Decimal(100_000),
     ),
-    _spec(
+    ParameterSpec(
         "dibao.fin_assets_months",
         "integer",
         "months of the standard",
@@ -132,7 +125,7 @@ PARAMETERS: tuple[ParameterSpec, ...] = (
         minimum=ZERO,
         maximum=Decimal(600),
     ),
-    _spec(
+    ParameterSpec(
         "dibao.vehicle_exempt_value",
         "money",
         "yuan",
@@ -140,7 +133,7 @@ PARAMETERS: tuple[ParameterSpec, ...] = (
         minimum=ZERO,
         maximum=Decimal(10_000_000),
     ),
-    _spec(
+    ParameterSpec(
         "dibao.max_properties",
         "integer",
         "residential properties",
@@ -152,28 +145,28 @@ PARAMETERS: tuple[ParameterSpec, ...] = (
         "dibao.employment_cost_rate",
         "必要就业成本: deducted per employed member, × standard, capped at wages (rules.md §2)",
     ),
-    _spec(
+    ParameterSpec(
         "dibao.method",
         "json",
         '{"method": "gap" | "tiers"}',
         "差额法 or 分档法: how the monthly amount is computed (rules.md §4)",
         validate_json=_validate_method,
     ),
-    _spec(
+    ParameterSpec(
         "dibao.tiers",
         "json",
         "[{tier, max_per_capita_income, amount_per_person}] yuan/month",
         "分档: per-capita income < bound → fixed amount per person; last bound null = standard",
         validate_json=_validate_tiers,
     ),
-    _spec(
+    ParameterSpec(
         "dibao.addon_rates",
         "json",
         "{serious_illness, severe_disability, aged_70, minor} fractions of the standard",
         "分类施保: add-on per qualifying person, highest category only (rules.md §4)",
         validate_json=_validate_addons,
     ),
-    _spec(
+    ParameterSpec(
         "dibao.addon_elderly_age",
         "integer",
         "years",
@@ -181,7 +174,7 @@ PARAMETERS: tuple[ParameterSpec, ...] = (
         minimum=Decimal(50),
         maximum=Decimal(120),
     ),
-    _spec(
+    ParameterSpec(
         "dibao.min_per_capita",
         "money",
         "yuan per person per month",
@@ -189,7 +182,7 @@ PARAMETERS: tuple[ParameterSpec, ...] = (
         minimum=ZERO,
         maximum=Decimal(100_000),
     ),
-    _spec(
+    ParameterSpec(
         "dibao.taper_months",
         "integer",
         "months",
@@ -197,7 +190,7 @@ PARAMETERS: tuple[ParameterSpec, ...] = (
         minimum=ZERO,
         maximum=Decimal(6),
     ),
-    _spec(
+    ParameterSpec(
         "dibao.first_business_months",
         "integer",
         "months",
@@ -205,7 +198,7 @@ PARAMETERS: tuple[ParameterSpec, ...] = (
         minimum=ZERO,
         maximum=Decimal(24),
     ),
-    _spec(
+    ParameterSpec(
         "dibao.job_refusal_limit",
         "integer",
         "refusals",
@@ -213,7 +206,7 @@ PARAMETERS: tuple[ParameterSpec, ...] = (
         minimum=ONE,
         maximum=Decimal(20),
     ),
-    _spec(
+    ParameterSpec(
         "income.reference_months",
         "integer",
         "months",
@@ -221,14 +214,14 @@ PARAMETERS: tuple[ParameterSpec, ...] = (
         minimum=ONE,
         maximum=Decimal(36),
     ),
-    _spec(
+    ParameterSpec(
         "income.excluded_categories",
         "json",
         "[income category, …]",
         "Income categories a city excludes besides the national list (e.g. disability subsidies)",
         validate_json=_validate_excluded,
     ),
-    _spec(
+    ParameterSpec(
         "income.deduct_rigid_medical",
         "integer",
         "0 = no, 1 = yes",
@@ -244,7 +237,7 @@ PARAMETERS: tuple[ParameterSpec, ...] = (
         "support.rate_ge3_children",
         "赡养费: share of an obligor's per-capita income above the standard, ≥ 3 children",
     ),
-    _spec(
+    ParameterSpec(
         "edge.multiplier",
         "decimal",
         "× dibao standard",
@@ -252,7 +245,7 @@ PARAMETERS: tuple[ParameterSpec, ...] = (
         minimum=ONE,
         maximum=Decimal(10),
     ),
-    _spec(
+    ParameterSpec(
         "edge.fin_assets_months",
         "integer",
         "months of the standard",
@@ -260,7 +253,7 @@ PARAMETERS: tuple[ParameterSpec, ...] = (
         minimum=ZERO,
         maximum=Decimal(600),
     ),
-    _spec(
+    ParameterSpec(
         "edge.vehicle_exempt_value",
         "money",
         "yuan",
@@ -268,7 +261,7 @@ PARAMETERS: tuple[ParameterSpec, ...] = (
         minimum=ZERO,
         maximum=Decimal(10_000_000),
     ),
-    _spec(
+    ParameterSpec(
         "edge.max_properties",
         "integer",
         "residential properties",
@@ -280,7 +273,7 @@ PARAMETERS: tuple[ParameterSpec, ...] = (
         "rigid.share_of_income",
         "刚性支出: rigid spending over 12 months ≥ this share of income ([L] 0.6) (rules.md §5)",
     ),
-    _spec(
+    ParameterSpec(
         "rigid.disposable_income_last_year",
         "money",
         "yuan per person per year",
@@ -289,7 +282,7 @@ PARAMETERS: tuple[ParameterSpec, ...] = (
         exclusive_minimum=True,
         maximum=Decimal(10_000_000),
     ),
-    _spec(
+    ParameterSpec(
         "rigid.valid_months",
         "integer",
         "months",

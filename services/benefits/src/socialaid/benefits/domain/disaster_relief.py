@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from socialaid.benefits.domain.household import DisasterLoss, Household
-from socialaid.benefits.domain.parameters import Kind, ParameterSet, ParameterSpec, ParameterUsed
+from socialaid.benefits.domain.parameters import ParameterSet, ParameterSpec, ParameterUsed
 from socialaid.benefits.domain.result import (
     Assessment,
     InvalidHousehold,
@@ -93,12 +93,10 @@ ITEMS: tuple[tuple[str, str, str, str, str, str], ...] = (
 COUNTS = (*(i[1] for i in ITEMS), "transitional_days")
 
 
-def _spec(key: str, kind: Kind, unit: str, description: str, **kw: Any) -> ParameterSpec:
-    return ParameterSpec(key=key, kind=kind, unit=unit, description=description, **kw)
-
-
 def _money(key: str, unit: str, description: str) -> ParameterSpec:
-    return _spec(key, "money", unit, description, minimum=Decimal(0), maximum=Decimal(10_000_000))
+    return ParameterSpec(
+        key, "money", unit, description, minimum=Decimal(0), maximum=Decimal(10_000_000)
+    )
 
 
 PARAMETERS: tuple[ParameterSpec, ...] = (
@@ -109,7 +107,7 @@ PARAMETERS: tuple[ParameterSpec, ...] = (
         "yuan per person per day",
         "过渡期生活救助 per person per day ([L] 20)",
     ),
-    _spec(
+    ParameterSpec(
         "disaster.transitional_max_days",
         "integer",
         "days",
@@ -125,7 +123,7 @@ PARAMETERS: tuple[ParameterSpec, ...] = (
         "yuan per person",
         "冬春救助 per person, poor households first ([L] 130)",
     ),
-    _spec(
+    ParameterSpec(
         "disaster.grain_kg_per_person_day",
         "decimal",
         "kg per person per day",

@@ -10,15 +10,15 @@ table; the cap is ``medical.cap_multiple`` × that income.
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from socialaid.benefits.domain.household import Household, MedicalClaim
 from socialaid.benefits.domain.parameters import (
-    Kind,
     ParameterSet,
     ParameterSpec,
     ParameterValueError,
+    table_decimal,
 )
 from socialaid.benefits.domain.result import (
     Assessment,
@@ -51,12 +51,7 @@ REF_PREMIUM = "000 §二(四)1; 002 §二(二)3(重点救助对象参保个人�
 
 
 def _dec(value: Any, where: str) -> Decimal:
-    if isinstance(value, bool | float) or not isinstance(value, str | int):
-        raise ParameterValueError(f"{where}: a decimal string or an integer, never a float")
-    try:
-        d = Decimal(str(value))
-    except InvalidOperation as exc:
-        raise ParameterValueError(f"{where}: {value!r} is not a number") from exc
+    d = table_decimal(value, where)
     if not d.is_finite() or not 0 <= d <= 1:
         raise ParameterValueError(f"{where}: a fraction between 0 and 1")
     return d
@@ -77,12 +72,8 @@ def _validate_categories(raw: Any) -> None:
             _dec(v, f"medical.categories.{cat}.{k}")
 
 
-def _spec(key: str, kind: Kind, unit: str, description: str, **kw: Any) -> ParameterSpec:
-    return ParameterSpec(key=key, kind=kind, unit=unit, description=description, **kw)
-
-
 PARAMETERS: tuple[ParameterSpec, ...] = (
-    _spec(
+    ParameterSpec(
         "medical.categories",
         "json",
         '{category: {"rate", "deductible_share", "premium_subsidy"}} fractions',
@@ -90,7 +81,7 @@ PARAMETERS: tuple[ParameterSpec, ...] = (
         "([L] tekun 90 %, dibao 70 %, edge 60 %/10 %, illness-impoverished 50 %/25 %) (rules.md §8)",
         validate_json=_validate_categories,
     ),
-    _spec(
+    ParameterSpec(
         "medical.disposable_income_last_year",
         "money",
         "yuan per person per year",
@@ -99,7 +90,7 @@ PARAMETERS: tuple[ParameterSpec, ...] = (
         exclusive_minimum=True,
         maximum=Decimal(10_000_000),
     ),
-    _spec(
+    ParameterSpec(
         "medical.cap_multiple",
         "decimal",
         "× last year's per-capita disposable income",

@@ -25,6 +25,17 @@ class ParameterValueError(ValueError):
     """A value does not have the shape its key requires."""
 
 
+def table_decimal(value: Any, where: str) -> Decimal:
+    """A number inside a JSON parameter table: a decimal string or an integer, never a float
+    (bounds are the table's own)."""
+    if isinstance(value, bool | float) or not isinstance(value, str | int):
+        raise ParameterValueError(f"{where}: a decimal string or an integer, never a float")
+    try:
+        return Decimal(str(value))
+    except InvalidOperation as exc:
+        raise ParameterValueError(f"{where}: {value!r} is not a number") from exc
+
+
 @dataclass(frozen=True)
 class ParameterSpec:
     key: str

@@ -7,10 +7,10 @@ tekun basic-standard keys are the dibao and tekun modules'.
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
-from socialaid.benefits.domain.parameters import Kind, ParameterSpec, ParameterValueError
+from socialaid.benefits.domain.parameters import ParameterSpec, ParameterValueError, table_decimal
 
 BASES = ("dibao_standard", "tekun_basic")
 CATEGORY = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
@@ -26,12 +26,7 @@ CATEGORY_ZH = {
 
 
 def _money(value: Any, where: str) -> Decimal:
-    if isinstance(value, bool | float) or not isinstance(value, str | int):
-        raise ParameterValueError(f"{where}: a decimal string or an integer, never a float")
-    try:
-        d = Decimal(str(value))
-    except InvalidOperation as exc:
-        raise ParameterValueError(f"{where}: {value!r} is not a number") from exc
+    d = table_decimal(value, where)
     exponent = d.as_tuple().exponent
     if not d.is_finite() or d <= 0 or (isinstance(exponent, int) and exponent < -2):
         raise ParameterValueError(f"{where}: money > 0, two decimals at most")
@@ -57,12 +52,8 @@ def _validate_covered(raw: Any) -> None:
             raise ParameterValueError(f"{where}: base or amount")
 
 
-def _spec(key: str, kind: Kind, unit: str, description: str, **kw: Any) -> ParameterSpec:
-    return ParameterSpec(key=key, kind=kind, unit=unit, description=description, **kw)
-
-
 def _rise(key: str, description: str) -> ParameterSpec:
-    return _spec(
+    return ParameterSpec(
         key,
         "decimal",
         "fraction, year on year (0.035 = +3.5 %)",
@@ -73,7 +64,7 @@ def _rise(key: str, description: str) -> ParameterSpec:
 
 
 def _share(key: str, unit: str, description: str) -> ParameterSpec:
-    return _spec(
+    return ParameterSpec(
         key,
         "decimal",
         unit,
@@ -110,7 +101,7 @@ PARAMETERS: tuple[ParameterSpec, ...] = (
         "fraction of consumption",
         "食品消费支出占比: the food rise × this share when the food condition triggers [D]",
     ),
-    _spec(
+    ParameterSpec(
         "price.covered_categories",
         "json",
         '{category: {"base": "dibao_standard" | "tekun_basic"} | {"amount": yuan per month}}',
@@ -118,7 +109,7 @@ PARAMETERS: tuple[ParameterSpec, ...] = (
         "orphans, unemployment-insurance recipients …) (R-CA-10)",
         validate_json=_validate_covered,
     ),
-    _spec(
+    ParameterSpec(
         "price.min_per_person",
         "money",
         "yuan per person per month",

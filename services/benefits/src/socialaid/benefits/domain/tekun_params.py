@@ -6,10 +6,10 @@ The keys the tekun rules in ``tekun.py`` introduce; ``dibao.standard``,
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
-from socialaid.benefits.domain.parameters import Kind, ParameterSpec, ParameterValueError
+from socialaid.benefits.domain.parameters import ParameterSpec, ParameterValueError, table_decimal
 
 TIERS = ("self_care", "partial_loss", "total_loss")
 INCOME_ZH = {
@@ -27,12 +27,7 @@ DISABILITY_TYPES = ("physical", "intellectual", "mental", "visual", "hearing", "
 
 
 def _dec(value: Any, where: str) -> Decimal:
-    if isinstance(value, bool | float) or not isinstance(value, str | int):
-        raise ParameterValueError(f"{where}: a decimal string or an integer, never a float")
-    try:
-        d = Decimal(str(value))
-    except InvalidOperation as exc:
-        raise ParameterValueError(f"{where}: {value!r} is not a number") from exc
+    d = table_decimal(value, where)
     if not d.is_finite() or d < 0:
         raise ParameterValueError(f"{where}: a finite number ≥ 0")
     return d
@@ -75,26 +70,24 @@ def _validate_grades(raw: Any) -> None:
             raise ParameterValueError(f"tekun.disability_max_grade.{k}: an integer grade 1-4")
 
 
-def _spec(key: str, kind: Kind, unit: str, description: str, **kw: Any) -> ParameterSpec:
-    return ParameterSpec(key=key, kind=kind, unit=unit, description=description, **kw)
-
-
 def _years(key: str, description: str) -> ParameterSpec:
-    return _spec(key, "integer", "years", description, minimum=Decimal(0), maximum=Decimal(120))
+    return ParameterSpec(
+        key, "integer", "years", description, minimum=Decimal(0), maximum=Decimal(120)
+    )
 
 
 PARAMETERS: tuple[ParameterSpec, ...] = (
     _years("tekun.min_age_elderly", "特困: elderly from this age ([N] 60) (rules.md §7)"),
     _years("tekun.minor_age", "特困: minors are under this age ([N] 18, was 16) (rules.md §7)"),
     _years("tekun.labour_min_age", "无劳动能力: minors under this age ([N] 16) (认定办法 §7)"),
-    _spec(
+    ParameterSpec(
         "tekun.disability_max_grade",
         "json",
         "{disability type: least severe qualifying grade}",
         "特困: intellectual/mental grade 1-3, physical 1-2, visual 1 [N] (rules.md §7)",
         validate_json=_validate_grades,
     ),
-    _spec(
+    ParameterSpec(
         "tekun.fin_assets_months",
         "integer",
         "months of the dibao standard",
@@ -102,7 +95,7 @@ PARAMETERS: tuple[ParameterSpec, ...] = (
         minimum=Decimal(0),
         maximum=Decimal(600),
     ),
-    _spec(
+    ParameterSpec(
         "tekun.basic_multiplier",
         "decimal",
         "× dibao standard",
@@ -110,7 +103,7 @@ PARAMETERS: tuple[ParameterSpec, ...] = (
         minimum=Decimal(1),
         maximum=Decimal(10),
     ),
-    _spec(
+    ParameterSpec(
         "tekun.consumption_share",
         "decimal",
         "fraction",
@@ -118,7 +111,7 @@ PARAMETERS: tuple[ParameterSpec, ...] = (
         minimum=Decimal(0),
         maximum=Decimal(1),
     ),
-    _spec(
+    ParameterSpec(
         "tekun.consumption_last_year",
         "money",
         "yuan per person per year",
@@ -126,14 +119,14 @@ PARAMETERS: tuple[ParameterSpec, ...] = (
         minimum=Decimal(0),
         maximum=Decimal(10_000_000),
     ),
-    _spec(
+    ParameterSpec(
         "tekun.care_amounts",
         "json",
         '{tier: {"amount": yuan/month} | {"min_wage_share": "1/6"}}',
         "照料护理标准 per tier: self_care, partial_loss, total_loss ([L] 1/10, 1/6, 1/4 of min wage)",
         validate_json=_validate_care,
     ),
-    _spec(
+    ParameterSpec(
         "tekun.care_total_min_unable",
         "integer",
         "daily activities",
@@ -141,7 +134,7 @@ PARAMETERS: tuple[ParameterSpec, ...] = (
         minimum=Decimal(1),
         maximum=Decimal(6),
     ),
-    _spec(
+    ParameterSpec(
         "tekun.min_wage",
         "money",
         "yuan per month",

@@ -15,7 +15,6 @@ from typing import Any
 
 from socialaid.benefits.domain.household import Household, IncomeCategory, TemporaryRequest
 from socialaid.benefits.domain.parameters import (
-    Kind,
     ParameterSet,
     ParameterSpec,
     ParameterUsed,
@@ -59,12 +58,8 @@ REF_APPROVAL = (
 REF_UNEMPLOYED = "001 §一(未参保失业人员临时救助); R-CA-09; rules.md §9"
 
 
-def _spec(key: str, kind: Kind, unit: str, description: str, **kw: Any) -> ParameterSpec:
-    return ParameterSpec(key=key, kind=kind, unit=unit, description=description, **kw)
-
-
 def _multiple(key: str, description: str) -> ParameterSpec:
-    return _spec(
+    return ParameterSpec(
         key,
         "decimal",
         "× monthly dibao standard",
@@ -83,7 +78,7 @@ PARAMETERS: tuple[ParameterSpec, ...] = (
         "temporary.township_limit_multiple",
         "乡镇审批权限: amounts up to this multiple are approved by the township ([L] 3)",
     ),
-    _spec(
+    ParameterSpec(
         "temporary.disposable_income_last_year",
         "money",
         "yuan per person per year",
@@ -92,7 +87,7 @@ PARAMETERS: tuple[ParameterSpec, ...] = (
         exclusive_minimum=True,
         maximum=Decimal(10_000_000),
     ),
-    _spec(
+    ParameterSpec(
         "temporary.unemployed_grant",
         "money",
         "yuan, one-off",

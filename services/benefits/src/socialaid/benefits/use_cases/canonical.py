@@ -20,16 +20,12 @@ from typing import Any
 from socialaid.benefits.domain.household import Household
 from socialaid.benefits.domain.json_values import to_json
 
-__all__ = ["digest", "digest_json", "household_from_json", "to_json"]
-
-
-def digest(value: Any) -> str:
-    """sha256 of the canonical JSON text (sorted keys, no spaces, UTF-8)."""
-    return digest_json(to_json(value))
+__all__ = ["digest_json", "household_from_json", "to_json"]
 
 
 def digest_json(value: Any) -> str:
-    """:func:`digest` of a value that is JSON already (the output of :func:`to_json`)."""
+    """sha256 of the canonical JSON text (sorted keys, no spaces, UTF-8) of a value that is JSON
+    already (the output of :func:`to_json`)."""
     text = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(text.encode()).hexdigest()
 
