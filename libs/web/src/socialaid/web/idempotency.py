@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Annotated, Any
 
 from fastapi import Header, Request
+from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -20,7 +21,9 @@ from socialaid.db import Database, UnitOfWork
 from socialaid.db.platform import idempotency_record
 from socialaid.web.responses import JsonResponse
 
-Work = Callable[[UnitOfWork], Awaitable[tuple[int, Any]]]
+Payload = BaseModel | Mapping[str, Any] | list[Any]
+Work = Callable[[UnitOfWork], Awaitable[tuple[int, Payload]]]
+"""A write: its status code and its answer, a ``*Read`` model (or plain JSON data)."""
 MAX_KEY_LENGTH = 200
 
 
@@ -81,7 +84,8 @@ async def run_idempotent(
                 replay = await _stored(uow, scope, key, digest)
                 if replay is not None:
                     return replay
-            status, payload = await work(uow)
+            status, answer = await work(uow)
+            payload = answer.model_dump(mode="json") if isinstance(answer, BaseModel) else answer
             try:
                 if key is not None:
                     await uow.session.execute(
