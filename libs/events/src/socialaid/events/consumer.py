@@ -20,6 +20,7 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
 from socialaid.db import Database
+from socialaid.events.envelope import Envelope
 from socialaid.events.faults import crash_point
 from socialaid.events.inbox import Applier, PermanentError, RawMessage, Subscription, decode
 from socialaid.events.metrics import CONSUMED, CONSUMER_LAG
@@ -173,7 +174,12 @@ class ConsumerRunner:
                 await asyncio.sleep(delay)
 
     async def _poison(
-        self, msg: RawMessage, subject: str, env: object, exc: BaseException, attempts: int
+        self,
+        msg: RawMessage,
+        subject: str,
+        env: Envelope | None,
+        exc: BaseException,
+        attempts: int,
     ) -> None:
         detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
         log.error(
@@ -185,7 +191,7 @@ class ConsumerRunner:
             msg,
             subject=subject,
             env=env,
-            reason="poison",  # type: ignore[arg-type]
+            reason="poison",
             error=detail,
             attempts=attempts,
         )

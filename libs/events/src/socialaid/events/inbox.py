@@ -111,12 +111,12 @@ class Applier:
                 subject=env.subject,
                 last_sequence=env.sequence,
             )
-            stmt = stmt.on_conflict_do_update(
+            upsert = stmt.on_conflict_do_update(
                 index_elements=["consumer", "source", "subject"],
                 set_={"last_sequence": stmt.excluded.last_sequence},
                 where=consumer_position.c.last_sequence < stmt.excluded.last_sequence,
             ).returning(consumer_position.c.last_sequence)
-            if (await uow.session.execute(stmt)).first() is None:
+            if (await uow.session.execute(upsert)).first() is None:
                 log.warning(
                     "dropping stale event", extra={"event_id": env.id, "subject": env.subject}
                 )

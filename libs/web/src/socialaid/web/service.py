@@ -14,7 +14,7 @@ import importlib
 import logging
 import os
 import signal
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any
@@ -35,7 +35,7 @@ from socialaid.web.responses import JsonResponse
 
 log = logging.getLogger("socialaid.service")
 
-BackgroundJob = Callable[[ServiceSettings, Database, asyncio.Event], Awaitable[None]]
+BackgroundJob = Callable[[ServiceSettings, Database, asyncio.Event], Coroutine[Any, Any, None]]
 
 
 @dataclass
@@ -158,7 +158,7 @@ async def run_worker(
         batch_size=settings.relay_batch_size,
         idle_poll_seconds=settings.relay_idle_poll_seconds,
     )
-    tasks = [asyncio.create_task(relay.run(), name="relay")]
+    tasks: list[asyncio.Task[None]] = [asyncio.create_task(relay.run(), name="relay")]
     runner: ConsumerRunner | None = None
     if spec.subscriptions is not None:
         runner = ConsumerRunner(
@@ -178,7 +178,9 @@ async def run_worker(
         )
     if settings.worker_port:  # watches every task started above
         tasks.append(
-            asyncio.create_task(_serve_worker_http(spec, settings, list(tasks)), name="http")
+            asyncio.create_task(
+                _serve_worker_http(settings, settings.worker_port, list(tasks)), name="http"
+            )
         )
     log.info("worker started", extra={"tasks": ",".join(t.get_name() for t in tasks)})
     await stop.wait()
@@ -196,7 +198,7 @@ async def run_worker(
 
 
 async def _serve_worker_http(
-    spec: ServiceSpec, settings: ServiceSettings, watched: list[asyncio.Task]
+    settings: ServiceSettings, port: int, watched: list[asyncio.Task[None]]
 ) -> None:
     """The worker's own /healthz (its relay and consumer still run) and /metrics (backlog, lag)."""
     import uvicorn
@@ -220,7 +222,7 @@ async def _serve_worker_http(
     config = uvicorn.Config(
         app,
         host=settings.worker_host,
-        port=settings.worker_port,
+        port=port,
         log_config=None,
         access_log=False,
         lifespan="off",

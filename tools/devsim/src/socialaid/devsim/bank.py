@@ -23,7 +23,7 @@ import datetime as dt
 import secrets
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import FastAPI, Path, Query
 from fastapi.responses import JSONResponse
@@ -219,7 +219,7 @@ def create_app() -> FastAPI:
     )
     app.state.store = store
     install_problem_handlers(app)
-    conflict = {
+    conflict: dict[int | str, dict[str, Any]] = {
         409: {
             "content": {MEDIA_TYPE: {}},
             "description": "instruction id reused with other content",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+from dataclasses import dataclass
 
 import httpx
 
@@ -21,7 +22,9 @@ def _id(region: str, born: dt.date, seq: int) -> str:
     return body + gb11643_check_char(body)
 
 
-def _member(name: str, relationship: str, born: dt.date, seq: int, **extra: object) -> dict:
+def _member(
+    name: str, relationship: str, born: dt.date, seq: int, **extra: object
+) -> dict[str, object]:
     return {
         "name": name,
         "id_number": _id("141102", born, seq),
@@ -31,10 +34,18 @@ def _member(name: str, relationship: str, born: dt.date, seq: int, **extra: obje
     }
 
 
+@dataclass(frozen=True)
+class DemoHousehold:
+    key: str
+    members: list[dict[str, object]]
+    records: dict[int, dict[str, str]]
+    payee: dict[str, str]
+
+
 HOUSEHOLDS = [
-    {  # low wages, two children: eligible for dibao
-        "key": "demo-household-1",
-        "members": [
+    DemoHousehold(  # low wages, two children: eligible for dibao
+        key="demo-household-1",
+        members=[
             _member(
                 "王建国", "applicant", dt.date(1979, 3, 14), 11, declared_monthly_income="900.00"
             ),
@@ -49,16 +60,16 @@ HOUSEHOLDS = [
             _member("王小明", "child", dt.date(2012, 9, 1), 31),
             _member("王小红", "child", dt.date(2016, 4, 20), 42),
         ],
-        "records": {0: {"wages_monthly": "900.00"}},
-        "payee": {
+        records={0: {"wages_monthly": "900.00"}},
+        payee={
             "account_name": "王建国",
             "account_number": "6217000010001234567",
             "bank_code": "CCB",
         },
-    },
-    {  # elderly widow with a small pension: eligible
-        "key": "demo-household-2",
-        "members": [
+    ),
+    DemoHousehold(  # elderly widow with a small pension: eligible
+        key="demo-household-2",
+        members=[
             _member(
                 "赵桂兰",
                 "applicant",
@@ -68,28 +79,28 @@ HOUSEHOLDS = [
                 declared_monthly_income="300.00",
             )
         ],
-        "records": {0: {"pension_monthly": "420.00", "pension_central_basic_monthly": "143.00"}},
-        "payee": {
+        records={0: {"pension_monthly": "420.00", "pension_central_basic_monthly": "143.00"}},
+        payee={
             "account_name": "赵桂兰",
             "account_number": "6228480010002345678",
             "bank_code": "ABC",
         },
-    },
-    {  # undeclared deposits found by the bank: not eligible, discrepancy reported
-        "key": "demo-household-3",
-        "members": [
+    ),
+    DemoHousehold(  # undeclared deposits found by the bank: not eligible, discrepancy reported
+        key="demo-household-3",
+        members=[
             _member(
                 "孙志强", "applicant", dt.date(1985, 1, 8), 63, declared_monthly_income="600.00"
             ),
             _member("周丽", "spouse", dt.date(1987, 7, 19), 74),
         ],
-        "records": {0: {"wages_monthly": "650.00", "deposits": "150000.00"}},
-        "payee": {
+        records={0: {"wages_monthly": "650.00", "deposits": "150000.00"}},
+        payee={
             "account_name": "孙志强",
             "account_number": "6222020010003456789",
             "bank_code": "ICBC",
         },
-    },
+    ),
 ]
 
 
@@ -114,31 +125,31 @@ def load_demo(*, intake: str, department: str, referral: str) -> int:
                 },
             ).raise_for_status()
         for hh in HOUSEHOLDS:
-            for index, record in hh["records"].items():
-                idn = hh["members"][index]["id_number"]
+            for index, record in hh.records.items():
+                idn = hh.members[index]["id_number"]
                 client.put(f"{department}/sim/records/{idn}", json=record).raise_for_status()
             r = client.post(
                 f"{intake}/v1/applications",
-                headers={"Idempotency-Key": hh["key"]},
+                headers={"Idempotency-Key": hh.key},
                 json={
                     "region_code": "141102",
                     "channel": "window",
                     "received_by": "离石区西关街道便民服务中心",
                     "programmes": ["dibao"],
-                    "members": hh["members"],
+                    "members": hh.members,
                     "consent": {"signed": True},
-                    "payee": hh["payee"],
+                    "payee": hh.payee,
                 },
             )
             r.raise_for_status()
             for case in r.json()["cases"]:
                 client.post(
                     f"{intake}/v1/cases/{case['case_id']}/accept",
-                    headers={"Idempotency-Key": f"{hh['key']}-accept-{case['programme']}"},
+                    headers={"Idempotency-Key": f"{hh.key}-accept-{case['programme']}"},
                     json={"actor": "离石区西关街道"},
                 ).raise_for_status()
                 print(
-                    f"demo: {hh['key']} → case {case['case_id']} ({case['programme']}) accepted; "
+                    f"demo: {hh.key} → case {case['case_id']} ({case['programme']}) accepted; "
                     f"{intake}/v1/cases/{case['case_id']}"
                 )
     return 0

@@ -27,7 +27,7 @@ import asyncio
 import datetime as dt
 from collections import Counter
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal
 
 from fastapi import FastAPI, Path
 from fastapi.responses import JSONResponse
@@ -235,7 +235,9 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-FAULT_RESPONSES = {503: {"description": "Simulated outage (see PUT /sim/faults)"}}
+FAULT_RESPONSES: dict[int | str, dict[str, Any]] = {
+    503: {"description": "Simulated outage (see PUT /sim/faults)"}
+}
 
 
 def create_app() -> FastAPI:
