@@ -27,9 +27,10 @@ status: ## One line per stack process: pid, alive, health
 	$(STACK) status
 
 .PHONY: lint
-lint: bootstrap ## ruff (lint + format check) and the import contracts
+lint: bootstrap ## ruff (lint + format check), mypy strict and the layer contracts
 	$(PY) -m ruff check libs services tools tests bench openapi
 	$(PY) -m ruff format --check libs services tools tests bench openapi
+	$(PY) -m mypy
 	.venv/bin/lint-imports
 
 .PHONY: format

@@ -37,6 +37,22 @@ async def create_database(prefix: str) -> str:
     return name
 
 
+async def clone_database(template: str, prefix: str) -> str:
+    """A new database with the template's schema and rows (no other session may be connected
+    to the template meanwhile: templates are only ever migrated, never used)."""
+    name = f"test_{prefix}_{secrets.token_hex(4)}"
+    conn = await asyncpg.connect(PG_ADMIN_URL)
+    try:
+        await conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+    finally:
+        await conn.close()
+    return name
+
+
+def database_name(url: str) -> str:
+    return url.rsplit("/", 1)[1].split("?", 1)[0]
+
+
 async def drop_database(name: str) -> None:
     conn = await asyncpg.connect(PG_ADMIN_URL)
     try:
