@@ -19,9 +19,9 @@ from socialaid.core.ids import gb11643_check_char, uuid7
 from socialaid.db import Database
 from socialaid.events.envelope import Envelope
 from socialaid.events.inbox import Applier, PermanentError, Subscription
+from socialaid.verification.adapters.departments import DepartmentGateway, DepartmentUnavailable
 from socialaid.verification.config import Settings
 from socialaid.verification.consumers import case_accepted_handler
-from socialaid.verification.departments import DepartmentGateway, DepartmentUnavailable
 from socialaid.verification.use_cases.verify_case import canonical_hash
 
 FULL_SCOPE = ["registration", "income", "real_estate", "vehicles", "deposits"]

@@ -18,8 +18,8 @@ from socialaid.core.settings import ServiceSettings
 from socialaid.db import UnitOfWork
 from socialaid.events.envelope import Envelope
 from socialaid.events.inbox import Handler, PermanentError, Subscription
+from socialaid.verification.adapters.departments import DepartmentGateway, DepartmentProtocolError
 from socialaid.verification.config import Settings
-from socialaid.verification.departments import DepartmentGateway, DepartmentProtocolError
 from socialaid.verification.use_cases.verify_case import verify_case
 
 

@@ -28,10 +28,9 @@ async def list_(
     offset: int = Query(0, ge=0),
 ) -> list[VerificationRead]:
     async with db.uow() as uow:
-        rows = await list_verifications(
+        return await list_verifications(
             uow, case_id=case_id, programme=programme, limit=limit, offset=offset
         )
-    return [VerificationRead.model_validate(r) for r in rows]
 
 
 @router.get(
@@ -43,9 +42,7 @@ async def list_(
 )
 async def get(verification_id: str, db: DbDep) -> VerificationRead:
     async with db.uow() as uow:
-        return VerificationRead.model_validate(
-            await read_verification(uow, verification_id=verification_id)
-        )
+        return await read_verification(uow, verification_id=verification_id)
 
 
 @router.get(
@@ -56,6 +53,4 @@ async def get(verification_id: str, db: DbDep) -> VerificationRead:
 )
 async def get_evidence(verification_id: str, evidence_id: str, db: DbDep) -> EvidenceRead:
     async with db.uow() as uow:
-        return EvidenceRead.model_validate(
-            await read_evidence(uow, verification_id=verification_id, evidence_id=evidence_id)
-        )
+        return await read_evidence(uow, verification_id=verification_id, evidence_id=evidence_id)

@@ -12,6 +12,7 @@ import datetime as dt
 import hashlib
 import json
 import logging
+import uuid
 from decimal import Decimal
 from typing import Any
 
@@ -24,9 +25,13 @@ from socialaid.contracts.events import (
 )
 from socialaid.core.ids import mask_id_number, uuid7
 from socialaid.db import UnitOfWork
-from socialaid.events.outbox import add_event
+from socialaid.events.sink import EventSink, OutboxSink
+from socialaid.verification.adapters.departments import (
+    Attempt,
+    DepartmentAnswer,
+    DepartmentGateway,
+)
 from socialaid.verification.config import Settings
-from socialaid.verification.departments import DepartmentAnswer, DepartmentGateway
 from socialaid.verification.domain.figures import (
     Declaration,
     Finding,
@@ -36,6 +41,12 @@ from socialaid.verification.domain.figures import (
     compute_figures,
     consent_problems,
     find_discrepancies,
+)
+from socialaid.verification.domain.records import (
+    DepartmentQueryRecord,
+    DiscrepancyRecord,
+    EvidenceRecord,
+    NewVerification,
 )
 from socialaid.verification.repository import VerificationRepository
 
@@ -86,30 +97,32 @@ def _facts(member_id: str, idn: str, answers: dict[str, DepartmentAnswer]) -> Me
 
 
 async def _fail(
-    uow: UnitOfWork,
+    repo: VerificationRepository,
+    sink: EventSink,
     event: CaseAccepted,
-    verification_id: Any,
+    verification_id: uuid.UUID,
     reasons: list[str],
     source_event_id: str | None,
     figures: dict[str, Any] | None = None,
 ) -> bool:
     now = dt.datetime.now(dt.UTC)
-    created = await VerificationRepository(uow.session).add_request(
-        id=verification_id,
-        case_id=event.case_id,
-        programme=event.programme,
-        region_code=event.region_code,
-        benefit_month=event.benefit_month,
-        status="failed",
-        reasons=reasons,
-        figures=figures or {},
-        source_event_id=source_event_id,
-        completed_at=now,
+    created = await repo.add_request(
+        NewVerification(
+            id=verification_id,
+            case_id=event.case_id,
+            programme=event.programme,
+            region_code=event.region_code,
+            benefit_month=event.benefit_month,
+            status="failed",
+            reasons=reasons,
+            figures=figures or {},
+            source_event_id=source_event_id,
+            completed_at=now,
+        )
     )
     if created is None:
         return False
-    await add_event(
-        uow.session,
+    await sink.add(
         VerificationFailed(
             verification_id=str(verification_id),
             case_id=event.case_id,
@@ -118,7 +131,6 @@ async def _fail(
             reasons=reasons,
             failed_at=now,
         ),
-        source=SOURCE,
     )
     return True
 
@@ -130,10 +142,15 @@ async def verify_case(
     gateway: DepartmentGateway,
     settings: Settings,
     source_event_id: str | None = None,
+    sink: EventSink | None = None,
 ) -> str | None:
-    """Verify the case; returns the new verification id, or None when it was already verified."""
+    """Verify the case; returns the new verification id, or None when it was already verified.
+
+    Events go to ``sink`` (the outbox in the unit of work's transaction by default).
+    """
     repo = VerificationRepository(uow.session)
-    if await repo.get_by_case(programme=event.programme, case_id=event.case_id) is not None:
+    events = sink or OutboxSink(uow.session, source=SOURCE)
+    if await repo.exists_for_case(programme=event.programme, case_id=event.case_id):
         return None
     verification_id = uuid7()
     reasons = consent_problems(
@@ -144,7 +161,7 @@ async def verify_case(
     if reasons:  # R-IN-05: no department is asked anything without the household's authorisation
         return (
             str(verification_id)
-            if await _fail(uow, event, verification_id, reasons, source_event_id)
+            if await _fail(repo, events, event, verification_id, reasons, source_event_id)
             else None
         )
 
@@ -168,34 +185,41 @@ async def verify_case(
 
     if figures.household_size == 0:
         created = await _fail(
-            uow, event, verification_id, ["no_living_members"], source_event_id, figures.as_json()
+            repo,
+            events,
+            event,
+            verification_id,
+            ["no_living_members"],
+            source_event_id,
+            figures.as_json(),
         )
         if not created:
             return None
     else:
         now = dt.datetime.now(dt.UTC)
         created_id = await repo.add_request(
-            id=verification_id,
-            case_id=event.case_id,
-            programme=event.programme,
-            region_code=event.region_code,
-            benefit_month=event.benefit_month,
-            status="completed",
-            reasons=[],
-            household_size=figures.household_size,
-            verified_monthly_income=figures.verified_monthly_income,
-            financial_assets=figures.financial_assets,
-            vehicles=figures.vehicles,
-            properties=figures.properties,
-            deceased_members=figures.deceased_members,
-            figures=figures.as_json(),
-            source_event_id=source_event_id,
-            completed_at=now,
+            NewVerification(
+                id=verification_id,
+                case_id=event.case_id,
+                programme=event.programme,
+                region_code=event.region_code,
+                benefit_month=event.benefit_month,
+                status="completed",
+                reasons=[],
+                household_size=figures.household_size,
+                verified_monthly_income=figures.verified_monthly_income,
+                financial_assets=figures.financial_assets,
+                vehicles=figures.vehicles,
+                properties=figures.properties,
+                deceased_members=figures.deceased_members,
+                figures=figures.as_json(),
+                source_event_id=source_event_id,
+                completed_at=now,
+            )
         )
         if created_id is None:
             return None
-        await add_event(
-            uow.session,
+        await events.add(
             VerificationCompleted(
                 verification_id=str(verification_id),
                 case_id=event.case_id,
@@ -217,49 +241,24 @@ async def verify_case(
                 completed_at=now,
                 members=_verified_members(event, figures),
             ),
-            source=SOURCE,
         )
 
-    await repo.add_queries(
+    await repo.add_queries([_query_record(verification_id, a) for a in attempts])
+    await repo.add_evidence(
         [
-            {
-                "verification_id": verification_id,
-                "department": a.department,
-                "attempt": a.attempt,
-                "request_hash": a.request_hash,
-                "status": a.status,
-                "http_status": a.http_status,
-                "duration_ms": a.duration_ms,
-                "error": a.error,
-                "queried_at": a.queried_at,
-            }
-            for a in attempts
+            _evidence_record(verification_id, name, answer, member_of)
+            for name, answer in sorted(answers.items())
         ]
     )
-    rows = []
-    for name, answer in sorted(answers.items()):
-        payload = pseudonymise(answer.body, member_of)
-        rows.append(
-            {
-                "id": uuid7(),
-                "verification_id": verification_id,
-                "source": name,
-                "fetched_at": answer.fetched_at,
-                "payload": payload,
-                "payload_hash": canonical_hash(payload),
-                "response_hash": answer.response_hash,
-            }
-        )
-    await repo.add_evidence(rows)
     await repo.add_discrepancies(
         [
-            {
-                "verification_id": verification_id,
-                "item": f.item,
-                "member_id": f.member_id,
-                "declared": f.declared,
-                "verified": f.verified,
-            }
+            DiscrepancyRecord(
+                verification_id=verification_id,
+                item=f.item,
+                member_id=f.member_id,
+                declared=f.declared,
+                verified=f.verified,
+            )
             for f in findings
         ]
     )
@@ -272,6 +271,36 @@ async def verify_case(
         },
     )
     return str(verification_id)
+
+
+def _query_record(verification_id: uuid.UUID, a: Attempt) -> DepartmentQueryRecord:
+    return DepartmentQueryRecord(
+        verification_id=verification_id,
+        department=a.department,
+        attempt=a.attempt,
+        request_hash=a.request_hash,
+        status=a.status,
+        http_status=a.http_status,
+        duration_ms=a.duration_ms,
+        error=a.error,
+        queried_at=a.queried_at,
+    )
+
+
+def _evidence_record(
+    verification_id: uuid.UUID, name: str, answer: DepartmentAnswer, member_of: dict[str, str]
+) -> EvidenceRecord:
+    """The answer as stored: pseudonymised, with the SHA-256 of its canonical form."""
+    payload = pseudonymise(answer.body, member_of)
+    return EvidenceRecord(
+        id=uuid7(),
+        verification_id=verification_id,
+        source=name,
+        fetched_at=answer.fetched_at,
+        payload=payload,
+        payload_hash=canonical_hash(payload),
+        response_hash=answer.response_hash,
+    )
 
 
 def _verified_members(event: CaseAccepted, figures: HouseholdFigures) -> list[VerifiedMember]:

@@ -1,0 +1,1 @@
+"""Clients of other systems (department connectors): called by use cases, no tables."""
