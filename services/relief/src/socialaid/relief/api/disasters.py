@@ -27,7 +27,7 @@ PROBLEMS = problem_responses(
 async def create_disaster(
     data: DisasterCreate, request: Request, db: DbDep, idempotency_key: IdempotencyKey = None
 ) -> JSONResponse:
-    async def work(uow: UnitOfWork) -> tuple[int, dict]:
+    async def work(uow: UnitOfWork) -> tuple[int, DisasterRead]:
         return 201, await declare_disaster(uow, data=data)
 
     return await run_idempotent(
@@ -41,12 +41,12 @@ async def get_disasters(
     region_code: str | None = Query(None, pattern=r"^\d{6}$"),
     limit: int = Query(50, ge=1, le=500),
     offset: int = Query(0, ge=0),
-) -> list[dict]:
+) -> list[DisasterRead]:
     async with db.uow() as uow:
         return await list_disasters(uow, region_code=region_code, limit=limit, offset=offset)
 
 
 @router.get("/{disaster_id}", response_model=DisasterRead, responses=PROBLEMS)
-async def get_disaster(disaster_id: str, db: DbDep) -> dict:
+async def get_disaster(disaster_id: str, db: DbDep) -> DisasterRead:
     async with db.uow() as uow:
         return await read_disaster(uow, disaster_id=disaster_id)
