@@ -11,20 +11,17 @@ from typing import Any
 from socialaid.core.errors import Unavailable
 from socialaid.core.settings import ServiceSettings
 from socialaid.db import Database
-from socialaid.payments.bank_client import BankClient
+from socialaid.payments.adapters.bank import BankClient, bank_client
 from socialaid.payments.config import Settings
-from socialaid.payments.repository import PaymentsRepository
-from socialaid.payments.use_cases.disbursement import record_send_failure, send_payroll
+from socialaid.payments.use_cases.disbursement import (
+    list_due_payrolls,
+    record_send_failure,
+    send_payroll,
+)
 
 log = logging.getLogger("socialaid.payments.jobs")
 
-
-def bank_client(settings: Settings) -> BankClient:
-    return BankClient(
-        settings.bank_url,
-        timeout=settings.bank_timeout_seconds,
-        payer_account=settings.payer_account,
-    )
+__all__ = ["bank_client", "disburse_due_payrolls", "disburse_payrolls"]
 
 
 async def disburse_due_payrolls(
@@ -32,9 +29,7 @@ async def disburse_due_payrolls(
 ) -> dict[str, Any]:
     """One pass: send every open payroll whose next attempt is due; back off those the bank refused."""
     async with db.uow() as uow:
-        due = await PaymentsRepository(uow.session).due_payrolls(
-            now=dt.datetime.now(dt.UTC), limit=limit
-        )
+        due = await list_due_payrolls(uow, now=dt.datetime.now(dt.UTC), limit=limit)
     done: dict[str, Any] = {}
     for payroll_id in due:
         try:

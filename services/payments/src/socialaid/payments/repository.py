@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from socialaid.core.errors import Conflict, NotFound
 from socialaid.payments.db import (
+    adjustment,
     entitlement,
     entitlement_change,
     ledger_entry,
@@ -111,6 +112,23 @@ class PaymentsRepository:
             .mappings()
             .all()
         )
+
+    async def entitlement_change_applied(self, change_id: str) -> bool:
+        """Was the recalculated change ``change_id`` applied already (whatever its event id)?"""
+        found = await self.session.scalar(
+            select(entitlement_change.c.id).where(entitlement_change.c.change_id == change_id)
+        )
+        return found is not None
+
+    # ------------------------------------------------------------ adjustments
+    async def add_adjustment(self, **values: Any) -> None:
+        await self.session.execute(adjustment.insert().values(**values))
+
+    async def list_adjustments(self, *, case_id: str | None, limit: int) -> Sequence[RowMapping]:
+        q = select(adjustment).order_by(adjustment.c.id).limit(limit)
+        if case_id is not None:
+            q = q.where(adjustment.c.case_id == case_id)
+        return (await self.session.execute(q)).mappings().all()
 
     # ------------------------------------------------------------ payrolls
     async def add_payroll(self, **values: Any) -> bool:

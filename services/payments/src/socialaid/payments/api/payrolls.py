@@ -5,9 +5,9 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
 from socialaid.db import UnitOfWork
+from socialaid.payments.adapters.bank import bank_client
+from socialaid.payments.adapters.metrics import record_payroll
 from socialaid.payments.api.deps import DbDep, IdempotencyKey, SettingsDep, problems
-from socialaid.payments.jobs import bank_client
-from socialaid.payments.metrics import record_payroll
 from socialaid.payments.schemas import PaymentRead, PayrollCreate, PayrollCreated, PayrollRead
 from socialaid.payments.use_cases.disbursement import send_payroll
 from socialaid.payments.use_cases.payrolls import (

@@ -12,12 +12,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import RowMapping, select
+from sqlalchemy import RowMapping
 
 from socialaid.contracts.events import EntitlementChanged
 from socialaid.core.money import round_yuan
 from socialaid.db import UnitOfWork
-from socialaid.payments.db import adjustment, entitlement_change
 from socialaid.payments.repository import PaymentsRepository
 
 
@@ -33,14 +32,9 @@ async def apply_entitlement_change(
         raise ValueError("amounts in entitlement.changed cannot be negative")
     if event.arrears > 0 and event.overpayment > 0:
         raise ValueError("a change has arrears or an overpayment, not both")
-    seen = (
-        await uow.session.execute(
-            select(entitlement_change.c.id).where(entitlement_change.c.change_id == event.change_id)
-        )
-    ).first()
-    if seen is not None:
-        return "duplicate"
     repo = PaymentsRepository(uow.session)
+    if await repo.entitlement_change_applied(event.change_id):
+        return "duplicate"
     row = await repo.get_entitlement_of_case(event.case_id, event.programme, for_update=True)
     if row is None:
         raise EntitlementNotKnownYet(f"no {event.programme} entitlement for case {event.case_id}")
@@ -63,23 +57,21 @@ async def apply_entitlement_change(
     )
     for kind, amount in (("arrears", event.arrears), ("recovery", event.overpayment)):
         if amount > 0:
-            await uow.session.execute(
-                adjustment.insert().values(
-                    entitlement_id=row["id"],
-                    case_id=event.case_id,
-                    programme=event.programme,
-                    region_code=event.region_code,
-                    kind=kind,
-                    amount=round_yuan(amount),
-                    months=list(event.months_already_paid),
-                    effective_month=event.effective_month,
-                    previous_amount=round_yuan(event.previous_amount),
-                    new_amount=new_amount,
-                    change_id=event.change_id,
-                    recalculation_id=event.recalculation_id,
-                    cause=event.cause,
-                    source_event_id=event_id,
-                )
+            await repo.add_adjustment(
+                entitlement_id=row["id"],
+                case_id=event.case_id,
+                programme=event.programme,
+                region_code=event.region_code,
+                kind=kind,
+                amount=round_yuan(amount),
+                months=list(event.months_already_paid),
+                effective_month=event.effective_month,
+                previous_amount=round_yuan(event.previous_amount),
+                new_amount=new_amount,
+                change_id=event.change_id,
+                recalculation_id=event.recalculation_id,
+                cause=event.cause,
+                source_event_id=event_id,
             )
     return "applied"
 
@@ -107,7 +99,5 @@ def adjustment_view(row: RowMapping) -> dict[str, Any]:
 async def list_adjustments(
     uow: UnitOfWork, *, case_id: str | None, limit: int = 100
 ) -> list[dict[str, Any]]:
-    q = select(adjustment).order_by(adjustment.c.id).limit(limit)
-    if case_id is not None:
-        q = q.where(adjustment.c.case_id == case_id)
-    return [adjustment_view(r) for r in (await uow.session.execute(q)).mappings().all()]
+    rows = await PaymentsRepository(uow.session).list_adjustments(case_id=case_id, limit=limit)
+    return [adjustment_view(r) for r in rows]

@@ -20,7 +20,8 @@ from sqlalchemy import RowMapping
 from socialaid.contracts.events import PaymentFailed, PaymentSettled
 from socialaid.db import Database, UnitOfWork
 from socialaid.events.outbox import add_event
-from socialaid.payments.bank_client import BankClient, BankResult, Transfer
+from socialaid.payments.adapters.bank import BankClient, BankResult, Transfer
+from socialaid.payments.adapters.metrics import record_payroll
 from socialaid.payments.domain.payroll import (
     PaymentStatus,
     PayrollStatus,
@@ -28,7 +29,6 @@ from socialaid.payments.domain.payroll import (
     backoff_seconds,
     outcome,
 )
-from socialaid.payments.metrics import record_payroll
 from socialaid.payments.repository import PaymentsRepository, parse_uuid
 from socialaid.payments.use_cases import SOURCE
 from socialaid.payments.use_cases.payrolls import read_payroll
@@ -152,6 +152,13 @@ async def record_send_failure(
         row["id"], send_attempts=attempts, next_attempt_at=at, last_error=error[:2000]
     )
     return at
+
+
+async def list_due_payrolls(uow: UnitOfWork, *, now: dt.datetime, limit: int) -> list[str]:
+    """Open payrolls whose next send attempt is due, oldest lock first."""
+    return [
+        str(pid) for pid in await PaymentsRepository(uow.session).due_payrolls(now=now, limit=limit)
+    ]
 
 
 def _chunks(rows: Sequence[RowMapping], size: int) -> list[Sequence[RowMapping]]:

@@ -15,6 +15,7 @@ import httpx
 from pydantic import BaseModel, ValidationError
 
 from socialaid.core.errors import Unavailable
+from socialaid.payments.config import Settings
 
 log = logging.getLogger("socialaid.payments.bank")
 
@@ -101,3 +102,12 @@ class BankClient:
         if resp.status_code != 200:
             raise BankRejected(f"Enquiry for {instruction_id} failed: {resp.status_code}")
         return BankResult.model_validate(resp.json())
+
+
+def bank_client(settings: Settings) -> BankClient:
+    """The client of the bank configured for this service."""
+    return BankClient(
+        settings.bank_url,
+        timeout=settings.bank_timeout_seconds,
+        payer_account=settings.payer_account,
+    )

@@ -1,0 +1,1 @@
+"""Adapters to systems outside payments: the paying bank, Prometheus."""
