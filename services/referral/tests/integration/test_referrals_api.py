@@ -173,7 +173,7 @@ async def test_r_rf_01_deadline_uses_the_seeded_holiday_calendar(referral_client
             ),
             now=dt.datetime(2026, 9, 30, 2, 0, tzinfo=dt.UTC),
         )
-    assert ref["due_on"] == "2026-10-13"
+    assert ref.due_on == dt.date(2026, 10, 13)
 
 
 async def test_r_rf_06_overdue_referrals_are_escalated(

@@ -1,13 +1,17 @@
-"""Queries over referral tables. Never commits."""
+"""Queries over referral tables; rows come back as the records of ``domain.records``.
+
+Never commits: the caller's unit of work does.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import uuid
 from collections.abc import Sequence
-from typing import Any
+from dataclasses import fields
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy import RowMapping, delete, func, select, update
+from sqlalchemy import Column, RowMapping, Table, delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -21,6 +25,41 @@ from socialaid.referral.db import (
     referral_history,
     subscription,
 )
+from socialaid.referral.domain.records import (
+    CaseRef,
+    DeliveryAttempt,
+    DeliveryRecord,
+    DepartmentRecord,
+    DueDelivery,
+    Holiday,
+    NewDelivery,
+    NewDepartment,
+    NewReferral,
+    OverdueReferral,
+    ReferralRecord,
+    ReferralReport,
+    StatusChangeRecord,
+    SubscriptionRecord,
+)
+from socialaid.referral.domain.referral import DeliveryStatus
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
+R = TypeVar("R", bound="DataclassInstance")
+
+
+def _columns(table: Table, record: type[DataclassInstance]) -> list[Column[Any]]:
+    """The table's columns named like the record's fields, in field order."""
+    return [table.c[f.name] for f in fields(record)]
+
+
+def _values(record: DataclassInstance) -> dict[str, Any]:
+    return {f.name: getattr(record, f.name) for f in fields(record)}
+
+
+def _to(record: type[R], row: RowMapping) -> R:
+    return record(**row)
 
 
 def as_uuid(value: str, what: str) -> uuid.UUID:
@@ -34,81 +73,77 @@ class DepartmentRepository:
     def __init__(self, session: AsyncSession):
         self.session = session
 
-    async def add(self, **values: Any) -> RowMapping | None:
+    async def add(self, new: NewDepartment) -> DepartmentRecord | None:
         """Insert a department; None when the code is taken."""
-        return (
+        row = (
             (
                 await self.session.execute(
                     insert(department)
-                    .values(**values)
+                    .values(**_values(new))
                     .on_conflict_do_nothing(index_elements=["code"])
-                    .returning(*department.c)
+                    .returning(*_columns(department, DepartmentRecord))
                 )
             )
             .mappings()
             .first()
         )
+        return None if row is None else _to(DepartmentRecord, row)
 
-    async def get(self, code: str, *, for_update: bool = False) -> RowMapping:
-        q = select(department).where(department.c.code == code)
+    async def get(self, code: str, *, for_update: bool = False) -> DepartmentRecord:
+        q = select(*_columns(department, DepartmentRecord)).where(department.c.code == code)
         if for_update:
             q = q.with_for_update()
         row = (await self.session.execute(q)).mappings().first()
         if row is None:
             raise NotFound(f"No department {code}.")
-        return row
+        return _to(DepartmentRecord, row)
 
     async def exists(self, code: str) -> bool:
         q = select(func.count()).select_from(department).where(department.c.code == code)
         return bool((await self.session.execute(q)).scalar_one())
 
-    async def replace_subscriptions(self, code: str, rows: list[dict[str, Any]]) -> None:
+    async def replace_subscriptions(
+        self, code: str, subscriptions: Sequence[SubscriptionRecord]
+    ) -> None:
         await self.session.execute(
             delete(subscription).where(subscription.c.department_code == code)
         )
-        if rows:
+        if subscriptions:
             await self.session.execute(
-                subscription.insert(), [{**r, "department_code": code} for r in rows]
+                subscription.insert(),
+                [{**_values(s), "department_code": code} for s in subscriptions],
             )
         await self.session.execute(
             update(department).where(department.c.code == code).values(updated_at=func.now())
         )
 
-    async def list_subscriptions(self, code: str) -> Sequence[RowMapping]:
-        return (
-            (
-                await self.session.execute(
-                    select(subscription)
-                    .where(subscription.c.department_code == code)
-                    .order_by(subscription.c.id)
-                )
+    async def list_subscriptions(self, code: str) -> list[SubscriptionRecord]:
+        rows = (
+            await self.session.execute(
+                select(*_columns(subscription, SubscriptionRecord))
+                .where(subscription.c.department_code == code)
+                .order_by(subscription.c.id)
             )
-            .mappings()
-            .all()
-        )
+        ).mappings()
+        return [_to(SubscriptionRecord, r) for r in rows]
 
-    async def subscriptions_for(self, event_type: str) -> Sequence[RowMapping]:
-        return (
-            (
-                await self.session.execute(
-                    select(subscription)
-                    .where(subscription.c.event_types.contains([event_type]))
-                    .order_by(subscription.c.id)
-                )
+    async def subscriptions_for(self, event_type: str) -> list[SubscriptionRecord]:
+        rows = (
+            await self.session.execute(
+                select(*_columns(subscription, SubscriptionRecord))
+                .where(subscription.c.event_types.contains([event_type]))
+                .order_by(subscription.c.id)
             )
-            .mappings()
-            .all()
-        )
+        ).mappings()
+        return [_to(SubscriptionRecord, r) for r in rows]
 
-    async def upsert_case_ref(
-        self, *, case_id: str, region_code: str, programme: str, event_type: str
-    ) -> None:
-        stmt = insert(case_ref).values(
-            case_id=case_id,
-            region_code=region_code,
-            programme=programme,
-            last_event_type=event_type,
-        )
+
+class CaseRefRepository:
+    def __init__(self, session: AsyncSession):
+        self.session = session
+
+    async def upsert(self, ref: CaseRef, *, event_type: str) -> None:
+        stmt = insert(case_ref).values(**_values(ref), last_event_type=event_type)
         await self.session.execute(
             stmt.on_conflict_do_update(
                 index_elements=["case_id"],
@@ -121,154 +156,183 @@ class DepartmentRepository:
             )
         )
 
-    async def get_case_ref(self, case_id: str) -> RowMapping | None:
-        return (
-            (await self.session.execute(select(case_ref).where(case_ref.c.case_id == case_id)))
+    async def get(self, case_id: str) -> CaseRef | None:
+        row = (
+            (
+                await self.session.execute(
+                    select(*_columns(case_ref, CaseRef)).where(case_ref.c.case_id == case_id)
+                )
+            )
             .mappings()
             .first()
         )
+        return None if row is None else _to(CaseRef, row)
 
-    async def list_holidays(self, *, year: int | None = None) -> Sequence[RowMapping]:
-        q = select(holiday).order_by(holiday.c.day)
+
+class CalendarRepository:
+    def __init__(self, session: AsyncSession):
+        self.session = session
+
+    async def list_holidays(self, *, year: int | None = None) -> list[Holiday]:
+        q = select(*_columns(holiday, Holiday)).order_by(holiday.c.day)
         if year is not None:
             q = q.where(
                 holiday.c.day >= dt.date(year, 1, 1), holiday.c.day <= dt.date(year, 12, 31)
             )
-        return (await self.session.execute(q)).mappings().all()
+        return [_to(Holiday, r) for r in (await self.session.execute(q)).mappings()]
 
-    async def put_holiday(self, **values: Any) -> RowMapping:
-        stmt = insert(holiday).values(**values)
-        return (
+    async def put_holiday(self, entry: Holiday) -> Holiday:
+        stmt = insert(holiday).values(**_values(entry))
+        row = (
             (
                 await self.session.execute(
                     stmt.on_conflict_do_update(
                         index_elements=["day"],
                         set_={k: stmt.excluded[k] for k in ("kind", "name", "source")},
-                    ).returning(*holiday.c)
+                    ).returning(*_columns(holiday, Holiday))
                 )
             )
             .mappings()
             .one()
         )
+        return _to(Holiday, row)
 
 
 class DeliveryRepository:
     def __init__(self, session: AsyncSession):
         self.session = session
 
-    async def add(self, **values: Any) -> bool:
+    async def add(self, new: NewDelivery) -> bool:
         """One delivery per (department, event); False when it already exists."""
         res = await self.session.execute(
             insert(delivery)
-            .values(**values)
+            .values(**_values(new))
             .on_conflict_do_nothing(index_elements=["department_code", "event_id"])
             .returning(delivery.c.id)
         )
         return res.first() is not None
 
-    async def get(self, delivery_id: str, *, for_update: bool = False) -> RowMapping:
-        q = select(delivery).where(delivery.c.id == as_uuid(delivery_id, "delivery"))
+    async def get(self, delivery_id: str, *, for_update: bool = False) -> DeliveryRecord:
+        q = select(*_columns(delivery, DeliveryRecord)).where(
+            delivery.c.id == as_uuid(delivery_id, "delivery")
+        )
         if for_update:
             q = q.with_for_update()
         row = (await self.session.execute(q)).mappings().first()
         if row is None:
             raise NotFound(f"No delivery {delivery_id}.")
-        return row
+        return _to(DeliveryRecord, row)
 
-    async def list_for(self, code: str, *, status: str | None, limit: int) -> Sequence[RowMapping]:
-        q = select(delivery).where(delivery.c.department_code == code)
+    async def list_for(self, code: str, *, status: str | None, limit: int) -> list[DeliveryRecord]:
+        q = select(*_columns(delivery, DeliveryRecord)).where(delivery.c.department_code == code)
         if status:
             q = q.where(delivery.c.status == status)
-        return (
-            (
-                await self.session.execute(
-                    q.order_by(delivery.c.created_at, delivery.c.id).limit(limit)
-                )
+        rows = (
+            await self.session.execute(
+                q.order_by(delivery.c.created_at, delivery.c.id).limit(limit)
             )
-            .mappings()
-            .all()
-        )
+        ).mappings()
+        return [_to(DeliveryRecord, r) for r in rows]
 
     async def claim_due(
         self, *, now: dt.datetime, lease_until: dt.datetime, limit: int
-    ) -> Sequence[RowMapping]:
+    ) -> list[DueDelivery]:
         """Lock due webhook deliveries (SKIP LOCKED) and lease them so no other worker sends them."""
         rows = (
-            (
-                await self.session.execute(
-                    select(
-                        delivery.c.id,
-                        delivery.c.event_id,
-                        delivery.c.payload,
-                        delivery.c.attempts,
-                        department.c.webhook_url,
-                        department.c.webhook_secret_encrypted,
-                    )
-                    .join(department, department.c.code == delivery.c.department_code)
-                    .where(
-                        delivery.c.status == "pending",
-                        delivery.c.next_attempt_at <= now,
-                        department.c.webhook_url.is_not(None),
-                    )
-                    .order_by(delivery.c.next_attempt_at, delivery.c.id)
-                    .limit(limit)
-                    .with_for_update(of=delivery, skip_locked=True)
+            await self.session.execute(
+                select(
+                    delivery.c.id,
+                    delivery.c.event_id,
+                    delivery.c.payload,
+                    delivery.c.attempts,
+                    department.c.webhook_url,
+                    department.c.webhook_secret_encrypted,
                 )
+                .join(department, department.c.code == delivery.c.department_code)
+                .where(
+                    delivery.c.status == "pending",
+                    delivery.c.next_attempt_at <= now,
+                    department.c.webhook_url.is_not(None),
+                )
+                .order_by(delivery.c.next_attempt_at, delivery.c.id)
+                .limit(limit)
+                .with_for_update(of=delivery, skip_locked=True)
             )
-            .mappings()
-            .all()
-        )
-        if rows:
+        ).mappings()
+        due = [_to(DueDelivery, r) for r in rows]
+        if due:
             await self.session.execute(
                 update(delivery)
-                .where(delivery.c.id.in_([r["id"] for r in rows]))
+                .where(delivery.c.id.in_([d.id for d in due]))
                 .values(next_attempt_at=lease_until)
             )
-        return rows
+        return due
 
-    async def update(
-        self, delivery_id: uuid.UUID, *, only_pending: bool = True, **values: Any
-    ) -> bool:
-        q = update(delivery).where(delivery.c.id == delivery_id)
-        if only_pending:
-            q = q.where(delivery.c.status == "pending")
-        res = await self.session.execute(q.values(**values).returning(delivery.c.id))
+    async def record_attempt(self, delivery_id: uuid.UUID, attempt: DeliveryAttempt) -> bool:
+        """Store a webhook attempt on a still-pending delivery; False when it is no longer pending."""
+        values = {k: v for k, v in _values(attempt).items() if v is not None}
+        values |= {"last_status_code": attempt.last_status_code, "last_error": attempt.last_error}
+        res = await self.session.execute(
+            update(delivery)
+            .where(delivery.c.id == delivery_id, delivery.c.status == "pending")
+            .values(**values)
+            .returning(delivery.c.id)
+        )
         return res.first() is not None
+
+    async def acknowledge(self, delivery_id: uuid.UUID, *, at: dt.datetime) -> None:
+        await self.session.execute(
+            update(delivery)
+            .where(delivery.c.id == delivery_id)
+            .values(status=DeliveryStatus.ACKNOWLEDGED.value, acknowledged_at=at)
+        )
 
 
 class ReferralRepository:
     def __init__(self, session: AsyncSession):
         self.session = session
 
-    async def add(self, **values: Any) -> RowMapping:
-        return (
-            (await self.session.execute(referral.insert().values(**values).returning(*referral.c)))
-            .mappings()
-            .one()
-        )
-
-    async def get(self, referral_id: str, *, for_update: bool = False) -> RowMapping:
-        q = select(referral).where(referral.c.id == as_uuid(referral_id, "referral"))
-        if for_update:
-            q = q.with_for_update()
-        row = (await self.session.execute(q)).mappings().first()
-        if row is None:
-            raise NotFound(f"No referral {referral_id}.")
-        return row
-
-    async def update(self, referral_id: uuid.UUID, **values: Any) -> RowMapping:
-        return (
+    async def add(self, new: NewReferral) -> ReferralRecord:
+        row = (
             (
                 await self.session.execute(
-                    update(referral)
-                    .where(referral.c.id == referral_id)
-                    .values(**values)
-                    .returning(*referral.c)
+                    referral.insert()
+                    .values(**_values(new))
+                    .returning(*_columns(referral, ReferralRecord))
                 )
             )
             .mappings()
             .one()
         )
+        return _to(ReferralRecord, row)
+
+    async def get(self, referral_id: str, *, for_update: bool = False) -> ReferralRecord:
+        q = select(*_columns(referral, ReferralRecord)).where(
+            referral.c.id == as_uuid(referral_id, "referral")
+        )
+        if for_update:
+            q = q.with_for_update()
+        row = (await self.session.execute(q)).mappings().first()
+        if row is None:
+            raise NotFound(f"No referral {referral_id}.")
+        return _to(ReferralRecord, row)
+
+    async def complete(
+        self, referral_id: uuid.UUID, report: ReferralReport, *, status: str
+    ) -> ReferralRecord:
+        row = (
+            (
+                await self.session.execute(
+                    update(referral)
+                    .where(referral.c.id == referral_id)
+                    .values(status=status, **_values(report))
+                    .returning(*_columns(referral, ReferralRecord))
+                )
+            )
+            .mappings()
+            .one()
+        )
+        return _to(ReferralRecord, row)
 
     async def add_history(
         self,
@@ -289,20 +353,17 @@ class ReferralRepository:
             )
         )
 
-    async def list_history(self, referral_id: uuid.UUID) -> Sequence[RowMapping]:
-        return (
-            (
-                await self.session.execute(
-                    select(referral_history)
-                    .where(referral_history.c.referral_id == referral_id)
-                    .order_by(referral_history.c.id)
-                )
+    async def list_history(self, referral_id: uuid.UUID) -> list[StatusChangeRecord]:
+        rows = (
+            await self.session.execute(
+                select(*_columns(referral_history, StatusChangeRecord))
+                .where(referral_history.c.referral_id == referral_id)
+                .order_by(referral_history.c.id)
             )
-            .mappings()
-            .all()
-        )
+        ).mappings()
+        return [_to(StatusChangeRecord, r) for r in rows]
 
-    async def list(
+    async def list_referrals(
         self,
         *,
         department_code: str | None,
@@ -310,32 +371,30 @@ class ReferralRepository:
         case_id: str | None,
         limit: int,
         offset: int,
-    ) -> Sequence[RowMapping]:
-        q = select(referral).order_by(referral.c.due_at, referral.c.id)
+    ) -> list[ReferralRecord]:
+        q = select(*_columns(referral, ReferralRecord)).order_by(referral.c.due_at, referral.c.id)
         if department_code:
             q = q.where(referral.c.department_code == department_code)
         if status:
             q = q.where(referral.c.status == status)
         if case_id:
             q = q.where(referral.c.case_id == case_id)
-        return (await self.session.execute(q.limit(limit).offset(offset))).mappings().all()
+        rows = (await self.session.execute(q.limit(limit).offset(offset))).mappings()
+        return [_to(ReferralRecord, r) for r in rows]
 
-    async def mark_overdue(self, *, now: dt.datetime) -> Sequence[RowMapping]:
+    async def mark_overdue(self, *, now: dt.datetime) -> list[OverdueReferral]:
         """Open referrals past their deadline become overdue (locked rows are left for the next pass)."""
         due = (
             select(referral.c.id)
             .where(referral.c.status == "open", referral.c.due_at < now)
             .with_for_update(skip_locked=True)
         )
-        return (
-            (
-                await self.session.execute(
-                    update(referral)
-                    .where(referral.c.id.in_(due))
-                    .values(status="overdue", escalated_at=now)
-                    .returning(referral.c.id, referral.c.department_code, referral.c.due_at)
-                )
+        rows = (
+            await self.session.execute(
+                update(referral)
+                .where(referral.c.id.in_(due))
+                .values(status="overdue", escalated_at=now)
+                .returning(*_columns(referral, OverdueReferral))
             )
-            .mappings()
-            .all()
-        )
+        ).mappings()
+        return [_to(OverdueReferral, r) for r in rows]

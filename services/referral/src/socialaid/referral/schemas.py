@@ -29,7 +29,7 @@ class _In(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
-class SubscriptionIn(_In):
+class SubscriptionCreate(_In):
     event_types: list[str] = Field(
         min_length=1,
         max_length=20,
@@ -75,7 +75,7 @@ class DepartmentCreate(_In):
     webhook_secret: str | None = Field(
         default=None, description="whsec_<base64>; generated when omitted"
     )
-    subscriptions: list[SubscriptionIn] = Field(default_factory=list, max_length=50)
+    subscriptions: list[SubscriptionCreate] = Field(default_factory=list, max_length=50)
 
     @field_validator("webhook_secret")
     @classmethod
@@ -86,7 +86,7 @@ class DepartmentCreate(_In):
 
 
 class SubscriptionsUpdate(_In):
-    subscriptions: list[SubscriptionIn] = Field(max_length=50)
+    subscriptions: list[SubscriptionCreate] = Field(max_length=50)
 
 
 class SubscriptionRead(BaseModel):
@@ -167,7 +167,7 @@ class ReferralRead(BaseModel):
     history: list[StatusChange] = Field(default_factory=list)
 
 
-class HolidayIn(_In):
+class HolidayUpdate(_In):
     kind: Literal["holiday", "workday"]
     name: str = Field(min_length=1, max_length=100)
     source: str = Field(default="configured", max_length=200)

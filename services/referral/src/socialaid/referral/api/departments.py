@@ -47,7 +47,7 @@ async def create_department(
 ) -> JSONResponse:
     secret: list[str] = []
 
-    async def work(uow: UnitOfWork) -> tuple[int, dict]:
+    async def work(uow: UnitOfWork) -> tuple[int, DepartmentRead]:
         view, generated = await register_department(uow, data=data, settings=settings)
         secret.append(generated)
         return 201, view  # the stored idempotent answer never holds the secret
@@ -57,13 +57,13 @@ async def create_department(
     resp = await run_idempotent(request, db, key=idempotency_key, body=body, work=work)
     if secret and "idempotent-replayed" not in resp.headers:
         return JSONResponse(
-            {**json.loads(resp.body), "webhook_secret": secret[-1]}, status_code=201
+            {**json.loads(bytes(resp.body)), "webhook_secret": secret[-1]}, status_code=201
         )
     return resp
 
 
 @router.get("/v1/departments/{code}", response_model=DepartmentRead, responses=PROBLEMS)
-async def get_department(code: str, db: DbDep) -> dict:
+async def get_department(code: str, db: DbDep) -> DepartmentRead:
     async with db.uow() as uow:
         return await read_department(uow, code=code)
 
@@ -81,7 +81,7 @@ async def put_subscriptions(
     db: DbDep,
     idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
-    async def work(uow: UnitOfWork) -> tuple[int, dict]:
+    async def work(uow: UnitOfWork) -> tuple[int, DepartmentRead]:
         return 200, await replace_subscriptions(uow, code=code, data=data)
 
     return await run_idempotent(
@@ -100,7 +100,7 @@ async def get_deliveries(
     db: DbDep,
     status: DeliveryStatus | None = None,
     limit: int = Query(100, ge=1, le=1000),
-) -> list[dict]:
+) -> list[DeliveryRead]:
     async with db.uow() as uow:
         return await list_deliveries(uow, code=code, status=status, limit=limit)
 
@@ -114,7 +114,7 @@ async def get_deliveries(
 async def ack_delivery(
     delivery_id: str, request: Request, db: DbDep, idempotency_key: IdempotencyKey = None
 ) -> JSONResponse:
-    async def work(uow: UnitOfWork) -> tuple[int, dict]:
+    async def work(uow: UnitOfWork) -> tuple[int, DeliveryRead]:
         return 200, await acknowledge_delivery(uow, delivery_id=delivery_id)
 
     return await run_idempotent(request, db, key=idempotency_key, body={}, work=work)

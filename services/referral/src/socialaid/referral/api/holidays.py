@@ -6,15 +6,11 @@ from fastapi.responses import JSONResponse
 from socialaid.db import UnitOfWork
 from socialaid.referral.api.departments import PROBLEMS
 from socialaid.referral.api.deps import DbDep, IdempotencyKey
-from socialaid.referral.repository import DepartmentRepository
-from socialaid.referral.schemas import HolidayIn, HolidayRead
+from socialaid.referral.schemas import HolidayRead, HolidayUpdate
+from socialaid.referral.use_cases.holidays import declare_holiday, list_holidays
 from socialaid.web.idempotency import run_idempotent
 
 router = APIRouter(prefix="/v1/holidays", tags=["calendar"])
-
-
-def _view(row: dict) -> dict:
-    return HolidayRead.model_validate(dict(row)).model_dump(mode="json")
 
 
 @router.get(
@@ -22,9 +18,11 @@ def _view(row: dict) -> dict:
     response_model=list[HolidayRead],
     summary="Public holidays and make-up working days used for referral deadlines",
 )
-async def get_holidays(db: DbDep, year: int | None = Query(None, ge=2000, le=2100)) -> list[dict]:
+async def get_holidays(
+    db: DbDep, year: int | None = Query(None, ge=2000, le=2100)
+) -> list[HolidayRead]:
     async with db.uow() as uow:
-        return [_view(r) for r in await DepartmentRepository(uow.session).list_holidays(year=year)]
+        return await list_holidays(uow, year=year)
 
 
 @router.put(
@@ -35,14 +33,13 @@ async def get_holidays(db: DbDep, year: int | None = Query(None, ge=2000, le=210
 )
 async def put_holiday(
     day: dt.date,
-    data: HolidayIn,
+    data: HolidayUpdate,
     request: Request,
     db: DbDep,
     idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
-    async def work(uow: UnitOfWork) -> tuple[int, dict]:
-        row = await DepartmentRepository(uow.session).put_holiday(day=day, **data.model_dump())
-        return 200, _view(row)
+    async def work(uow: UnitOfWork) -> tuple[int, HolidayRead]:
+        return 200, await declare_holiday(uow, day=day, data=data)
 
     return await run_idempotent(
         request, db, key=idempotency_key, body=data.model_dump(mode="json"), work=work

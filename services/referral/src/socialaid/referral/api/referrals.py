@@ -27,7 +27,7 @@ router = APIRouter(prefix="/v1/referrals", tags=["referrals"])
 async def post_referral(
     data: ReferralCreate, request: Request, db: DbDep, idempotency_key: IdempotencyKey = None
 ) -> JSONResponse:
-    async def work(uow: UnitOfWork) -> tuple[int, dict]:
+    async def work(uow: UnitOfWork) -> tuple[int, ReferralRead]:
         return 201, await create_referral(uow, data=data)
 
     return await run_idempotent(
@@ -47,7 +47,7 @@ async def get_referrals(
     case_id: str | None = Query(None, max_length=64),
     limit: int = Query(100, ge=1, le=1000),
     offset: int = Query(0, ge=0),
-) -> list[dict]:
+) -> list[ReferralRead]:
     async with db.uow() as uow:
         return await list_referrals(
             uow,
@@ -60,7 +60,7 @@ async def get_referrals(
 
 
 @router.get("/{referral_id}", response_model=ReferralRead, responses=PROBLEMS)
-async def get_referral(referral_id: str, db: DbDep) -> dict:
+async def get_referral(referral_id: str, db: DbDep) -> ReferralRead:
     async with db.uow() as uow:
         return await read_referral(uow, referral_id=referral_id)
 
@@ -78,7 +78,7 @@ async def post_report(
     db: DbDep,
     idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
-    async def work(uow: UnitOfWork) -> tuple[int, dict]:
+    async def work(uow: UnitOfWork) -> tuple[int, ReferralRead]:
         return 200, await report_referral(uow, referral_id=referral_id, data=data)
 
     return await run_idempotent(

@@ -17,11 +17,11 @@ from dataclasses import dataclass
 from typing import Any
 
 import httpx
-from sqlalchemy import RowMapping
 
 from socialaid.core.crypto import FieldCipher
 from socialaid.db import Database
 from socialaid.referral.config import Settings
+from socialaid.referral.domain.records import DeliveryAttempt, DueDelivery
 from socialaid.referral.domain.referral import DeliveryStatus
 from socialaid.referral.domain.signing import backoff_seconds, webhook_headers
 from socialaid.referral.repository import DeliveryRepository
@@ -60,32 +60,45 @@ async def send(
     return Outcome(False, resp.status_code, f"HTTP {resp.status_code}: {resp.text[:500]}")
 
 
-async def _record(db: Database, settings: Settings, row: RowMapping, outcome: Outcome) -> None:
-    now = dt.datetime.now(dt.UTC)
-    attempts = row["attempts"] + 1
-    values: dict[str, Any] = {
-        "attempts": attempts,
-        "last_status_code": outcome.status_code,
-        "last_error": outcome.error,
-    }
+def _attempt(
+    settings: Settings, due: DueDelivery, outcome: Outcome, now: dt.datetime
+) -> DeliveryAttempt:
+    """2xx → delivered; otherwise back off, until the attempt limit → failed."""
+    attempts = due.attempts + 1
     if outcome.ok:
-        values |= {"status": DeliveryStatus.DELIVERED.value, "delivered_at": now}
-    elif attempts >= settings.webhook_max_attempts:
-        values |= {"status": DeliveryStatus.FAILED.value}
+        return DeliveryAttempt(
+            attempts,
+            outcome.status_code,
+            outcome.error,
+            status=DeliveryStatus.DELIVERED.value,
+            delivered_at=now,
+        )
+    if attempts >= settings.webhook_max_attempts:
         log.error(
             "webhook delivery dead after %d attempts",
             attempts,
-            extra={"delivery_id": str(row["id"])},
+            extra={"delivery_id": str(due.id)},
         )
-    else:
-        delay = backoff_seconds(
-            attempts,
-            base=settings.webhook_backoff_base_seconds,
-            cap=settings.webhook_backoff_max_seconds,
+        return DeliveryAttempt(
+            attempts, outcome.status_code, outcome.error, status=DeliveryStatus.FAILED.value
         )
-        values |= {"next_attempt_at": now + dt.timedelta(seconds=delay)}
+    delay = backoff_seconds(
+        attempts,
+        base=settings.webhook_backoff_base_seconds,
+        cap=settings.webhook_backoff_max_seconds,
+    )
+    return DeliveryAttempt(
+        attempts,
+        outcome.status_code,
+        outcome.error,
+        next_attempt_at=now + dt.timedelta(seconds=delay),
+    )
+
+
+async def _record(db: Database, settings: Settings, due: DueDelivery, outcome: Outcome) -> None:
+    attempt = _attempt(settings, due, outcome, dt.datetime.now(dt.UTC))
     async with db.uow() as uow:
-        await DeliveryRepository(uow.session).update(row["id"], **values)
+        await DeliveryRepository(uow.session).record_attempt(due.id, attempt)
         await uow.commit()
 
 
@@ -103,16 +116,16 @@ async def deliver_due(*, db: Database, settings: Settings, client: httpx.AsyncCl
         return 0
     cipher = FieldCipher(settings.pii_encryption_key)
 
-    async def one(row: RowMapping) -> None:
+    async def one(due: DueDelivery) -> None:
         outcome = await send(
             client,
-            url=row["webhook_url"],
-            secret=cipher.decrypt(row["webhook_secret_encrypted"]),
-            msg_id=row["event_id"],
-            payload=row["payload"],
+            url=due.webhook_url,
+            secret=cipher.decrypt(due.webhook_secret_encrypted),
+            msg_id=due.event_id,
+            payload=due.payload,
             now=dt.datetime.now(dt.UTC),
         )
-        await _record(db, settings, row, outcome)
+        await _record(db, settings, due, outcome)
 
     await asyncio.gather(*(one(r) for r in rows))
     return len(rows)
