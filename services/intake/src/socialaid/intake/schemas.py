@@ -4,9 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
 
 from socialaid.contracts.events import Programme
 from socialaid.core.ids import birth_date_of, id_number_problem
@@ -20,12 +28,20 @@ Relationship = Literal[
 LabourCapacity = Literal["full", "partial", "none"]
 YM = r"^\d{4}-(0[1-9]|1[0-2])$"
 
+IsoDateTime = Annotated[
+    dt.datetime,
+    PlainSerializer(lambda v: v.isoformat(), return_type=str),
+    WithJsonSchema({"type": "string", "format": "date-time"}),
+]
+"""A timestamp written by ``datetime.isoformat()`` (``+00:00``, not ``Z``), as these answers
+always were."""
+
 
 class _In(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
-class MemberIn(_In):
+class MemberCreate(_In):
     name: str = Field(min_length=1, max_length=100)
     id_number: str = Field(
         description="18-character citizen ID number; the GB 11643 check digit is verified"
@@ -47,13 +63,13 @@ class MemberIn(_In):
         return v
 
     @model_validator(mode="after")
-    def _birth_matches(self) -> MemberIn:
+    def _birth_matches(self) -> MemberCreate:
         if birth_date_of(self.id_number) != self.birth_date:
             raise ValueError("birth_date does not match the birth date in the ID number")
         return self
 
 
-class ConsentIn(_In):
+class ConsentCreate(_In):
     signed: bool = Field(
         description="The household signed the authorisation for economic verification (R-IN-05)"
     )
@@ -63,13 +79,13 @@ class ConsentIn(_In):
     )
 
 
-class AssetsIn(_In):
+class DeclaredAssetsCreate(_In):
     financial_assets: NonNegativeMoney = Decimal("0")
     vehicles: int = Field(default=0, ge=0, le=100)
     properties: int = Field(default=0, ge=0, le=100)
 
 
-class PayeeIn(_In):
+class PayeeCreate(_In):
     account_name: str = Field(min_length=1, max_length=100)
     account_number: str = Field(pattern=r"^\d{10,30}$")
     bank_code: str = Field(pattern=r"^[A-Z0-9]{2,12}$")
@@ -84,10 +100,10 @@ class ApplicationCreate(_In):
         default="window", max_length=100, description="Who received it first (R-IN-03)"
     )
     programmes: list[Programme] = Field(min_length=1, max_length=8)
-    members: list[MemberIn] = Field(min_length=1, max_length=30)
-    consent: ConsentIn
-    declared_assets: AssetsIn = Field(default_factory=AssetsIn)
-    payee: PayeeIn | None = None
+    members: list[MemberCreate] = Field(min_length=1, max_length=30)
+    consent: ConsentCreate
+    declared_assets: DeclaredAssetsCreate = Field(default_factory=DeclaredAssetsCreate)
+    payee: PayeeCreate | None = None
 
     @field_validator("region_code")
     @classmethod
@@ -135,6 +151,13 @@ class ApplicationRead(BaseModel):
     cases: list[CaseSummary]
 
 
+class SubmittedApplicationRead(ApplicationRead):
+    """The answer to a submission: an :class:`ApplicationRead` whose ``created_at`` is
+    written with ``+00:00``, as the submission answer always was."""
+
+    created_at: IsoDateTime
+
+
 class MemberRead(BaseModel):
     member_id: str
     name: str
@@ -163,8 +186,8 @@ class CaseRead(BaseModel):
     status: str
     version: int
     benefit_month: str | None
-    proposal: dict | None
-    verification: dict | None
+    proposal: dict[str, Any] | None
+    verification: dict[str, Any] | None
     monthly_amount: Money | None
     start_month: str | None
     decision_reasons: list[str] | None
@@ -172,19 +195,48 @@ class CaseRead(BaseModel):
     history: list[StatusChange]
 
 
-class AcceptIn(_In):
+class CaseListItemRead(BaseModel):
+    id: str
+    application_id: str
+    programme: str
+    region_code: str
+    status: str
+    monthly_amount: Money | None
+    updated_at: IsoDateTime
+
+
+class CaseAcceptanceRead(BaseModel):
+    case_id: str
+    status: str
+    benefit_month: str
+
+
+class CaseApprovalRead(BaseModel):
+    case_id: str
+    status: str
+    monthly_amount: Money
+    start_month: str
+
+
+class CaseRejectionRead(BaseModel):
+    case_id: str
+    status: str
+    reasons: list[str]
+
+
+class CaseAccept(_In):
     actor: str = Field(default="window", max_length=100)
     note: str | None = Field(default=None, max_length=2000)
 
 
-class ApproveIn(_In):
+class CaseApprove(_In):
     actor: str = Field(default="county", max_length=100)
     monthly_amount: NonNegativeMoney
     start_month: str = Field(pattern=YM)
     note: str | None = Field(default=None, max_length=2000)
 
 
-class RejectIn(_In):
+class CaseReject(_In):
     actor: str = Field(default="county", max_length=100)
     reasons: list[str] = Field(min_length=1, max_length=20, description="Written reasons (R-IN-08)")
 

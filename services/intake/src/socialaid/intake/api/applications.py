@@ -3,9 +3,9 @@ from fastapi.responses import JSONResponse
 
 from socialaid.db import UnitOfWork
 from socialaid.intake.api.deps import DbDep, IdempotencyKey, SettingsDep
-from socialaid.intake.repository import IntakeRepository
-from socialaid.intake.schemas import ApplicationCreate, ApplicationRead
-from socialaid.intake.use_cases.applications import submit_application
+from socialaid.intake.schemas import ApplicationCreate, ApplicationRead, SubmittedApplicationRead
+from socialaid.intake.use_cases.applications import read_application, submit_application
+from socialaid.intake.use_cases.ports import SqlIntakeUnitOfWork
 from socialaid.web.idempotency import run_idempotent
 from socialaid.web.problems import problem_responses
 
@@ -32,8 +32,8 @@ async def create_application(
     settings: SettingsDep,
     idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
-    async def work(uow: UnitOfWork) -> tuple[int, dict]:
-        return 201, await submit_application(uow, data=data, settings=settings)
+    async def work(uow: UnitOfWork) -> tuple[int, SubmittedApplicationRead]:
+        return 201, await submit_application(SqlIntakeUnitOfWork(uow), data=data, settings=settings)
 
     return await run_idempotent(
         request, db, key=idempotency_key, body=data.model_dump(mode="json"), work=work
@@ -43,17 +43,4 @@ async def create_application(
 @router.get("/{application_id}", response_model=ApplicationRead, responses=PROBLEMS)
 async def get_application(application_id: str, db: DbDep) -> ApplicationRead:
     async with db.uow() as uow:
-        repo = IntakeRepository(uow.session)
-        app = await repo.get_application(application_id)
-        cases = await repo.list_cases_of_application(app["id"])
-    return ApplicationRead(
-        application_id=str(app["id"]),
-        region_code=app["region_code"],
-        channel=app["channel"],
-        received_by=app["received_by"],
-        created_at=app["created_at"],
-        cases=[
-            {"case_id": str(c["id"]), "programme": c["programme"], "status": c["status"]}
-            for c in cases
-        ],
-    )
+        return await read_application(SqlIntakeUnitOfWork(uow), application_id=application_id)

@@ -1,5 +1,3 @@
-from typing import Any
-
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
@@ -7,38 +5,45 @@ from socialaid.db import UnitOfWork
 from socialaid.intake.api.applications import PROBLEMS
 from socialaid.intake.api.deps import DbDep, IdempotencyKey, SettingsDep
 from socialaid.intake.domain.case import CaseStatus
-from socialaid.intake.repository import IntakeRepository
-from socialaid.intake.schemas import AcceptIn, ApproveIn, CaseRead, RejectIn
-from socialaid.intake.use_cases.cases import accept_case, approve_case, read_case, reject_case
+from socialaid.intake.schemas import (
+    CaseAccept,
+    CaseAcceptanceRead,
+    CaseApprovalRead,
+    CaseApprove,
+    CaseListItemRead,
+    CaseRead,
+    CaseReject,
+    CaseRejectionRead,
+)
+from socialaid.intake.use_cases import cases as use_cases
+from socialaid.intake.use_cases.cases import (
+    accept_case,
+    approve_case,
+    read_case,
+    reject_case,
+)
+from socialaid.intake.use_cases.ports import SqlIntakeUnitOfWork
 from socialaid.web.idempotency import run_idempotent
 
 router = APIRouter(prefix="/v1/cases", tags=["cases"])
 
 
-@router.get("", summary="List cases, newest first")
+@router.get("", response_model=list[CaseListItemRead], summary="List cases, newest first")
 async def list_cases(
     db: DbDep,
     region_code: str | None = Query(None, pattern=r"^\d{6}$"),
     status: CaseStatus | None = None,
     limit: int = Query(50, ge=1, le=500),
     offset: int = Query(0, ge=0),
-) -> list[dict[str, Any]]:
+) -> list[CaseListItemRead]:
     async with db.uow() as uow:
-        rows = await IntakeRepository(uow.session).list_cases(
+        return await use_cases.list_cases(
+            SqlIntakeUnitOfWork(uow),
             region_code=region_code,
-            status=status.value if status else None,
+            status=status,
             limit=limit,
             offset=offset,
         )
-    return [
-        {
-            **r,
-            "id": str(r["id"]),
-            "application_id": str(r["application_id"]),
-            "monthly_amount": None if r["monthly_amount"] is None else str(r["monthly_amount"]),
-        }
-        for r in rows
-    ]
 
 
 @router.get(
@@ -49,22 +54,27 @@ async def list_cases(
 )
 async def get_case(case_id: str, db: DbDep) -> CaseRead:
     async with db.uow() as uow:
-        return CaseRead.model_validate(await read_case(uow, case_id=case_id))
+        return await read_case(SqlIntakeUnitOfWork(uow), case_id=case_id)
 
 
 @router.post(
-    "/{case_id}/accept", responses=PROBLEMS, summary="The window accepts the case (R-IN-02)"
+    "/{case_id}/accept",
+    response_model=CaseAcceptanceRead,
+    responses=PROBLEMS,
+    summary="The window accepts the case (R-IN-02)",
 )
 async def accept(
     case_id: str,
-    data: AcceptIn,
+    data: CaseAccept,
     request: Request,
     db: DbDep,
     settings: SettingsDep,
     idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
-    async def work(uow: UnitOfWork) -> tuple[int, dict]:
-        return 200, await accept_case(uow, case_id=case_id, data=data, settings=settings)
+    async def work(uow: UnitOfWork) -> tuple[int, CaseAcceptanceRead]:
+        return 200, await accept_case(
+            SqlIntakeUnitOfWork(uow), case_id=case_id, data=data, settings=settings
+        )
 
     return await run_idempotent(
         request, db, key=idempotency_key, body=data.model_dump(mode="json"), work=work
@@ -73,18 +83,19 @@ async def accept(
 
 @router.post(
     "/{case_id}/approve",
+    response_model=CaseApprovalRead,
     responses=PROBLEMS,
     summary="County approval with the monthly amount and start month (R-IN-08)",
 )
 async def approve(
     case_id: str,
-    data: ApproveIn,
+    data: CaseApprove,
     request: Request,
     db: DbDep,
     idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
-    async def work(uow: UnitOfWork) -> tuple[int, dict]:
-        return 200, await approve_case(uow, case_id=case_id, data=data)
+    async def work(uow: UnitOfWork) -> tuple[int, CaseApprovalRead]:
+        return 200, await approve_case(SqlIntakeUnitOfWork(uow), case_id=case_id, data=data)
 
     return await run_idempotent(
         request, db, key=idempotency_key, body=data.model_dump(mode="json"), work=work
@@ -92,17 +103,20 @@ async def approve(
 
 
 @router.post(
-    "/{case_id}/reject", responses=PROBLEMS, summary="Reject with written reasons (R-IN-08)"
+    "/{case_id}/reject",
+    response_model=CaseRejectionRead,
+    responses=PROBLEMS,
+    summary="Reject with written reasons (R-IN-08)",
 )
 async def reject(
     case_id: str,
-    data: RejectIn,
+    data: CaseReject,
     request: Request,
     db: DbDep,
     idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
-    async def work(uow: UnitOfWork) -> tuple[int, dict]:
-        return 200, await reject_case(uow, case_id=case_id, data=data)
+    async def work(uow: UnitOfWork) -> tuple[int, CaseRejectionRead]:
+        return 200, await reject_case(SqlIntakeUnitOfWork(uow), case_id=case_id, data=data)
 
     return await run_idempotent(
         request, db, key=idempotency_key, body=data.model_dump(mode="json"), work=work

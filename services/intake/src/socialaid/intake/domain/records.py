@@ -1,0 +1,188 @@
+"""Stored state of an application, its household and a case's documents (pure values)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from socialaid.contracts.events import (
+    AssessmentCompleted,
+    DeclaredAssets,
+    Discrepancy,
+    Payee,
+    VerificationCompleted,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Application:
+    """One household's application (一门受理): consent, declared assets and the payee account."""
+
+    id: str
+    region_code: str
+    channel: str
+    received_by: str
+    consent_signed: bool
+    consent_signed_on: dt.date | None
+    consent_scope: tuple[str, ...]
+    declared_assets: DeclaredAssets
+    payee: Payee | None
+    created_at: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    """A household member as stored: the ID number only encrypted, hashed and masked."""
+
+    id: str
+    application_id: str
+    position: int
+    name: str
+    id_number_hash: str
+    id_number_encrypted: str
+    id_number_masked: str
+    relationship: str
+    birth_date: dt.date
+    disability_grade: int | None
+    serious_illness: bool
+    labour_capacity: str
+    declared_monthly_income: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class CaseHistoryRecord:
+    """A recorded status change of a case."""
+
+    from_status: str | None
+    to_status: str
+    actor: str
+    note: str | None
+    at: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
+class CaseListing:
+    """What a list of cases shows of each case."""
+
+    id: str
+    application_id: str
+    programme: str
+    region_code: str
+    status: str
+    monthly_amount: Decimal | None
+    updated_at: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
+class CaseOfApplication:
+    """A case as listed under its application."""
+
+    id: str
+    programme: str
+    status: str
+
+
+Document = dict[str, Any]
+"""A JSON document as stored in a JSONB column."""
+
+
+@dataclass(frozen=True, slots=True)
+class Proposal:
+    """The benefits service's assessment of the case: what the county decides on."""
+
+    assessment_id: str
+    eligible: bool
+    amount: Decimal
+    standard: Decimal
+    per_capita_income: Decimal
+    reason_codes: tuple[str, ...]
+    benefit_month: str
+    rule_set_version: str
+
+    @classmethod
+    def of(cls, event: AssessmentCompleted) -> Proposal:
+        return cls(
+            assessment_id=event.assessment_id,
+            eligible=event.eligible,
+            amount=event.amount,
+            standard=event.standard,
+            per_capita_income=event.per_capita_income,
+            reason_codes=tuple(event.reason_codes),
+            benefit_month=event.benefit_month,
+            rule_set_version=event.rule_set_version,
+        )
+
+    @classmethod
+    def from_document(cls, doc: Document) -> Proposal:
+        return cls(
+            assessment_id=doc["assessment_id"],
+            eligible=doc["eligible"],
+            amount=Decimal(doc["amount"]),
+            standard=Decimal(doc["standard"]),
+            per_capita_income=Decimal(doc["per_capita_income"]),
+            reason_codes=tuple(doc["reason_codes"]),
+            benefit_month=doc["benefit_month"],
+            rule_set_version=doc["rule_set_version"],
+        )
+
+    def to_document(self) -> Document:
+        return {
+            "assessment_id": self.assessment_id,
+            "eligible": self.eligible,
+            "amount": str(self.amount),
+            "standard": str(self.standard),
+            "per_capita_income": str(self.per_capita_income),
+            "reason_codes": list(self.reason_codes),
+            "benefit_month": self.benefit_month,
+            "rule_set_version": self.rule_set_version,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Verification:
+    """The verification service's findings on the household's income and assets."""
+
+    verification_id: str
+    verified_monthly_income: Decimal
+    financial_assets: Decimal
+    vehicles: int
+    properties: int
+    discrepancies: tuple[Discrepancy, ...]
+    evidence_count: int
+
+    @classmethod
+    def of(cls, event: VerificationCompleted) -> Verification:
+        return cls(
+            verification_id=event.verification_id,
+            verified_monthly_income=event.verified_monthly_income,
+            financial_assets=event.financial_assets,
+            vehicles=event.vehicles,
+            properties=event.properties,
+            discrepancies=tuple(event.discrepancies),
+            evidence_count=event.evidence_count,
+        )
+
+    @classmethod
+    def from_document(cls, doc: Document) -> Verification:
+        return cls(
+            verification_id=doc["verification_id"],
+            verified_monthly_income=Decimal(doc["verified_monthly_income"]),
+            financial_assets=Decimal(doc["financial_assets"]),
+            vehicles=doc["vehicles"],
+            properties=doc["properties"],
+            discrepancies=tuple(Discrepancy.model_validate(d) for d in doc["discrepancies"]),
+            evidence_count=doc["evidence_count"],
+        )
+
+    def to_document(self) -> Document:
+        return {
+            "verification_id": self.verification_id,
+            "verified_monthly_income": str(self.verified_monthly_income),
+            "financial_assets": str(self.financial_assets),
+            "vehicles": self.vehicles,
+            "properties": self.properties,
+            "discrepancies": [d.model_dump() for d in self.discrepancies],
+            "evidence_count": self.evidence_count,
+        }
