@@ -12,7 +12,7 @@ import httpx
 from socialaid.core.settings import ServiceSettings
 from socialaid.db import Database
 from socialaid.referral.config import Settings
-from socialaid.referral.use_cases.referrals import escalate_overdue
+from socialaid.referral.use_cases.referrals import escalate_overdue_pass
 from socialaid.referral.use_cases.webhooks import deliver_due
 
 log = logging.getLogger("socialaid.referral.jobs")
@@ -51,9 +51,7 @@ async def overdue_job(settings: ServiceSettings, db: Database, stop: asyncio.Eve
     assert isinstance(settings, Settings)
 
     async def step() -> int:
-        async with db.uow() as uow:
-            marked = await escalate_overdue(uow)
-            await uow.commit()
+        marked = await escalate_overdue_pass(db)
         if marked:
             log.warning("referrals escalated as overdue", extra={"count": len(marked)})
         return 0  # wait a full interval between passes

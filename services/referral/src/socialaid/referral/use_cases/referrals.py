@@ -8,7 +8,7 @@ from socialaid.contracts.events import ReferralCompleted, ReferralCreated
 from socialaid.core.errors import Conflict, RuleViolation
 from socialaid.core.ids import uuid7
 from socialaid.core.money import round_yuan
-from socialaid.db import UnitOfWork
+from socialaid.db import Database, UnitOfWork
 from socialaid.events.outbox import add_event
 from socialaid.events.sink import EventSink, OutboxSink
 from socialaid.referral.domain.calendar import CHINA_TZ, deadline
@@ -189,6 +189,14 @@ async def escalate_overdue(uow: UnitOfWork, *, now: dt.datetime | None = None) -
             note=f"no report from {r.department_code} by {r.due_at.isoformat()}; escalated",
         )
     return [str(r.id) for r in overdue]
+
+
+async def escalate_overdue_pass(db: Database) -> list[str]:
+    """One pass of the overdue job, in its own transaction (R-RF-06)."""
+    async with db.uow() as uow:
+        marked = await escalate_overdue(uow)
+        await uow.commit()
+    return marked
 
 
 async def read_referral(uow: UnitOfWork, *, referral_id: str) -> ReferralRead:

@@ -21,9 +21,10 @@ import httpx
 from socialaid.core.crypto import FieldCipher
 from socialaid.db import Database
 from socialaid.referral.config import Settings
-from socialaid.referral.domain.records import DeliveryAttempt, DueDelivery
+from socialaid.referral.domain.delivery import RetryPolicy, after_attempt
+from socialaid.referral.domain.records import DueDelivery
 from socialaid.referral.domain.referral import DeliveryStatus
-from socialaid.referral.domain.signing import backoff_seconds, webhook_headers
+from socialaid.referral.domain.signing import webhook_headers
 from socialaid.referral.repository import DeliveryRepository
 
 log = logging.getLogger("socialaid.referral.webhooks")
@@ -60,43 +61,25 @@ async def send(
     return Outcome(False, resp.status_code, f"HTTP {resp.status_code}: {resp.text[:500]}")
 
 
-def _attempt(
-    settings: Settings, due: DueDelivery, outcome: Outcome, now: dt.datetime
-) -> DeliveryAttempt:
-    """2xx → delivered; otherwise back off, until the attempt limit → failed."""
-    attempts = due.attempts + 1
-    if outcome.ok:
-        return DeliveryAttempt(
-            attempts,
-            outcome.status_code,
-            outcome.error,
-            status=DeliveryStatus.DELIVERED.value,
-            delivered_at=now,
-        )
-    if attempts >= settings.webhook_max_attempts:
+async def _record(db: Database, settings: Settings, due: DueDelivery, outcome: Outcome) -> None:
+    attempt = after_attempt(
+        attempts_before=due.attempts,
+        ok=outcome.ok,
+        status_code=outcome.status_code,
+        error=outcome.error,
+        now=dt.datetime.now(dt.UTC),
+        policy=RetryPolicy(
+            max_attempts=settings.webhook_max_attempts,
+            backoff_base_seconds=settings.webhook_backoff_base_seconds,
+            backoff_max_seconds=settings.webhook_backoff_max_seconds,
+        ),
+    )
+    if attempt.status == DeliveryStatus.FAILED.value:
         log.error(
             "webhook delivery dead after %d attempts",
-            attempts,
+            attempt.attempts,
             extra={"delivery_id": str(due.id)},
         )
-        return DeliveryAttempt(
-            attempts, outcome.status_code, outcome.error, status=DeliveryStatus.FAILED.value
-        )
-    delay = backoff_seconds(
-        attempts,
-        base=settings.webhook_backoff_base_seconds,
-        cap=settings.webhook_backoff_max_seconds,
-    )
-    return DeliveryAttempt(
-        attempts,
-        outcome.status_code,
-        outcome.error,
-        next_attempt_at=now + dt.timedelta(seconds=delay),
-    )
-
-
-async def _record(db: Database, settings: Settings, due: DueDelivery, outcome: Outcome) -> None:
-    attempt = _attempt(settings, due, outcome, dt.datetime.now(dt.UTC))
     async with db.uow() as uow:
         await DeliveryRepository(uow.session).record_attempt(due.id, attempt)
         await uow.commit()
