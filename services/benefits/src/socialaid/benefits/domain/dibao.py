@@ -19,7 +19,7 @@ the first day of the benefit month. The steps, each a trace step with its rule i
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Any, Final, Literal
 
 from socialaid.benefits.domain import dibao_params, review
 from socialaid.benefits.domain.dibao_amount import addons, base_amount
@@ -51,7 +51,7 @@ REQUIRED_KEYS: tuple[str, ...] = (
 # Read when present; a few are required by the situation (tiers for the tier method, the support
 # rates when relatives outside the household owe support, …) and then named in MissingParameters.
 OPTIONAL_KEYS: tuple[str, ...] = tuple(s.key for s in PARAMETERS if s.key not in REQUIRED_KEYS)
-APPROVAL_LEVEL = "county"  # 县级民政部门审核确认 (rules.md §11)
+APPROVAL_LEVEL: Final = "county"  # 县级民政部门审核确认 (rules.md §11)
 
 VehicleKind = Literal["car", "motorcycle", "ebike", "disability_mobility", "agricultural"]
 

@@ -6,6 +6,7 @@ Exact arithmetic throughout; the caller rounds the household amount HALF_UP to 0
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from socialaid.benefits.domain import dibao_params as P
 from socialaid.benefits.domain.dibao_income import ADULT_AGE
@@ -69,7 +70,7 @@ def addons(
     require(params, ("dibao.addon_elderly_age",))
     p_age = params["dibao.addon_elderly_age"]
     rates = P.addon_rates(p_rates)
-    rows = {}
+    rows: dict[str, dict[str, Any]] = {}
     total = ZERO
     for m in paid:
         cat, rate = addon_category(m, h, rates, int(p_age.decimal))

@@ -25,7 +25,7 @@ def to_json(value: Any) -> Any:
 
     Exact types are dispatched first (the household and trace hold tens of thousands of values
     per request); anything else takes the general path below, with the same result."""
-    t = type(value)
+    t: type = type(value)
     if t in _SCALARS:
         return value
     if t is Decimal:

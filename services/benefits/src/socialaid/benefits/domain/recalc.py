@@ -228,10 +228,10 @@ def compute(
     eligible = (n > 0) & (income < threshold) & assets_ok & ~no_tier
     if inexact.any():
         limit = _gather(groups, "floor")[g] * n
-        for h in np.nonzero(inexact & ok)[0]:
-            fen[h], eligible[h] = _exact(
-                groups[int(g[h])], int(n[h]), int(raw_income[h]) + support_frac[int(h)],
-                bool(assets_ok[h]), int(limit[h]), int(addon[h]),
+        for x in np.nonzero(inexact & ok)[0]:
+            fen[x], eligible[x] = _exact(
+                groups[int(g[x])], int(n[x]), int(raw_income[x]) + support_frac[int(x)],
+                bool(assets_ok[x]), int(limit[x]), int(addon[x]),
             )  # fmt: skip
     if details is not None:
         details.update(income=income, eligible=eligible & ok)
