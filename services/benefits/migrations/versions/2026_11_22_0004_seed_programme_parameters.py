@@ -17,7 +17,7 @@ from decimal import Decimal
 
 from alembic import op
 
-from socialaid.benefits.parameter_seed import delete_seed, insert_seed
+from socialaid.benefits.db.seed import delete_seed, insert_seed
 
 revision = "0004"
 down_revision = "0003"

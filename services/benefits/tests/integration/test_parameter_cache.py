@@ -11,10 +11,10 @@ import uuid
 
 import pytest
 
-from socialaid.benefits import parameter_cache
 from socialaid.benefits.db import parameter_version
 from socialaid.benefits.domain import engine
-from socialaid.benefits.repository import ParameterRepository
+from socialaid.benefits.repository import parameter_cache
+from socialaid.benefits.repository.parameters import ParameterRepository
 from socialaid.core.regions import lineage
 
 pytestmark = pytest.mark.integration
@@ -31,7 +31,7 @@ async def sql_answer(db, region, as_of, known_at, keys):
         rows = await ParameterRepository(uow.session).effective(
             lineage=lineage(region), as_of=as_of, known_at=known_at, keys=keys
         )
-    return {r["key"]: (str(r["id"]), r["region_code"]) for r in rows}
+    return {r.key: (str(r.id), r.region_code) for r in rows}
 
 
 async def cached_answer(db, region, as_of, known_at, keys):

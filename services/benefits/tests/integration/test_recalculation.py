@@ -14,7 +14,7 @@ from decimal import Decimal
 import pytest
 
 from socialaid.benefits.main import SPEC
-from socialaid.benefits.use_cases.recalculation import discover, run_next
+from socialaid.benefits.recalculation.run import discover, run_next
 from socialaid.contracts.events import (
     CaseApproved,
     EntitlementChanged,

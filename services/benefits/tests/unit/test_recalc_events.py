@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import numpy as np
 
-from socialaid.benefits.recalc_events import entitlement_changed_payloads, month_text
+from socialaid.benefits.recalculation.events import entitlement_changed_payloads, month_text
 from socialaid.contracts.events import EntitlementChanged
 from socialaid.core.ids import uuid7_block, uuid_text
 

@@ -7,7 +7,7 @@ from fastapi import FastAPI
 from socialaid.benefits import consumers
 from socialaid.benefits.api import assessments, parameters, recalculations
 from socialaid.benefits.config import Settings
-from socialaid.benefits.use_cases import active_entitlements, recalculation
+from socialaid.benefits.recalculation.run import recalculation_job
 from socialaid.web.service import ServiceSpec, create_app
 
 SPEC = ServiceSpec(
@@ -17,8 +17,8 @@ SPEC = ServiceSpec(
     settings_factory=Settings,
     routers=[parameters.router, assessments.router, recalculations.router],
     alembic_ini=Path(__file__).resolve().parents[3] / "alembic.ini",
-    subscriptions=lambda s: {**consumers.subscriptions(s), **active_entitlements.subscriptions(s)},
-    background_jobs=(recalculation.recalculation_job,),
+    subscriptions=consumers.subscriptions,
+    background_jobs=(recalculation_job,),
 )
 
 

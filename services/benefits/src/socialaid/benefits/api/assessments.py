@@ -1,10 +1,8 @@
-from typing import Any
-
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from socialaid.benefits.api.deps import PROBLEMS, DbDep, IdempotencyKey
-from socialaid.benefits.schemas_assessments import (
+from socialaid.benefits.schemas.assessments import (
     AssessmentCreate,
     AssessmentRead,
     ReplayRead,
@@ -34,15 +32,14 @@ async def post_assessment(
 ) -> JSONResponse:
     body = data.model_dump(mode="json")
 
-    async def work(uow: UnitOfWork) -> tuple[int, dict]:
-        out = await create_assessment(uow, data=data, body=body)
-        return 201, AssessmentRead.model_validate(out).model_dump(mode="json")
+    async def work(uow: UnitOfWork) -> tuple[int, AssessmentRead]:
+        return 201, await create_assessment(uow, data=data, body=body)
 
     return await run_idempotent(request, db, key=idempotency_key, body=body, work=work)
 
 
 @router.get("/{assessment_id}", response_model=AssessmentRead, responses=PROBLEMS)
-async def get_assessment(assessment_id: str, db: DbDep) -> dict[str, Any]:
+async def get_assessment(assessment_id: str, db: DbDep) -> AssessmentRead:
     async with db.uow() as uow:
         return await read_assessment(uow, assessment_id=assessment_id)
 
@@ -53,7 +50,7 @@ async def get_assessment(assessment_id: str, db: DbDep) -> dict[str, Any]:
     responses=PROBLEMS,
     summary="Which rule, which parameter, which figure: the explanation of an amount (R-CA-12)",
 )
-async def get_trace(assessment_id: str, db: DbDep) -> dict[str, Any]:
+async def get_trace(assessment_id: str, db: DbDep) -> TraceRead:
     async with db.uow() as uow:
         return await read_trace(uow, assessment_id=assessment_id)
 
@@ -64,6 +61,6 @@ async def get_trace(assessment_id: str, db: DbDep) -> dict[str, Any]:
     responses=PROBLEMS,
     summary="Re-run the stored input as known at its known_at; identical: true|false; stores nothing",
 )
-async def get_replay(assessment_id: str, db: DbDep) -> dict[str, Any]:
+async def get_replay(assessment_id: str, db: DbDep) -> ReplayRead:
     async with db.uow() as uow:
         return await replay_assessment(uow, assessment_id=assessment_id)

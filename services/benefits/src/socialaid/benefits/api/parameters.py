@@ -1,20 +1,19 @@
 import datetime as dt
-from typing import Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
 from socialaid.benefits.api.deps import PROBLEMS, DbDep, IdempotencyKey
-from socialaid.benefits.domain.engine import CATALOGUE
-from socialaid.benefits.schemas import (
-    EffectiveParameter,
+from socialaid.benefits.schemas.parameters import (
+    EffectiveParameterRead,
     ParameterCreate,
-    ParameterCreated,
     ParameterKeyRead,
     ParameterRead,
+    PublishedParameterRead,
 )
 from socialaid.benefits.use_cases.parameters import (
     list_effective,
+    list_parameter_keys,
     parameter_history,
     publish_parameter,
 )
@@ -27,7 +26,7 @@ router = APIRouter(prefix="/v1/parameters", tags=["parameters"])
 
 @router.get(
     "",
-    response_model=list[EffectiveParameter],
+    response_model=list[EffectiveParameterRead],
     responses=PROBLEMS,
     summary="Parameters in force for a region on a date, as known at a moment (R-CA-01)",
 )
@@ -42,7 +41,7 @@ async def get_effective(
     known_at: dt.datetime | None = Query(
         None, description="Knowledge time: as recorded at this moment (default now)"
     ),
-) -> list[dict[str, Any]]:
+) -> list[EffectiveParameterRead]:
     now = dt.datetime.now(dt.UTC)
     if known_at is not None and known_at.tzinfo is None:
         raise RuleViolation(
@@ -57,11 +56,8 @@ async def get_effective(
 @router.get(
     "/keys", response_model=list[ParameterKeyRead], summary="The parameter catalogue: known keys"
 )
-async def list_keys() -> list[dict[str, Any]]:
-    return [
-        {"key": s.key, "kind": s.kind, "unit": s.unit, "description": s.description}
-        for s in CATALOGUE.values()
-    ]
+async def list_keys() -> list[ParameterKeyRead]:
+    return list_parameter_keys()
 
 
 @router.get(
@@ -72,7 +68,7 @@ async def list_keys() -> list[dict[str, Any]]:
 )
 async def get_history(
     key: str, db: DbDep, region_code: str | None = Query(None, pattern=r"^\d{6}$")
-) -> list[dict[str, Any]]:
+) -> list[ParameterRead]:
     async with db.uow() as uow:
         return await parameter_history(uow, key=key, region_code=region_code)
 
@@ -80,16 +76,15 @@ async def get_history(
 @router.post(
     "",
     status_code=201,
-    response_model=ParameterCreated,
+    response_model=PublishedParameterRead,
     responses=PROBLEMS,
     summary="Record a new parameter version (closes the open-ended previous one) (R-CA-01)",
 )
 async def create_parameter(
     data: ParameterCreate, request: Request, db: DbDep, idempotency_key: IdempotencyKey = None
 ) -> JSONResponse:
-    async def work(uow: UnitOfWork) -> tuple[int, dict]:
-        out = await publish_parameter(uow, data=data)
-        return 201, ParameterCreated.model_validate(out).model_dump(mode="json")
+    async def work(uow: UnitOfWork) -> tuple[int, PublishedParameterRead]:
+        return 201, await publish_parameter(uow, data=data)
 
     return await run_idempotent(
         request, db, key=idempotency_key, body=data.model_dump(mode="json"), work=work

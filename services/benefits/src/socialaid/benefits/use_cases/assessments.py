@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import Any
-
-from sqlalchemy import RowMapping
+from typing import Any, TypedDict
 
 from socialaid.benefits.domain import engine
 from socialaid.benefits.domain.household import Household
@@ -25,8 +24,17 @@ from socialaid.benefits.domain.result import (
     UnsupportedProgramme,
 )
 from socialaid.benefits.domain.trace import Trace
-from socialaid.benefits.repository import AssessmentRepository
-from socialaid.benefits.schemas_assessments import AssessmentCreate
+from socialaid.benefits.repository.assessments import (
+    AssessmentRepository,
+    NewAssessment,
+    StoredAssessment,
+)
+from socialaid.benefits.schemas.assessments import (
+    AssessmentCreate,
+    AssessmentRead,
+    ReplayRead,
+    TraceRead,
+)
 from socialaid.benefits.use_cases.canonical import digest_json, household_from_json, to_json
 from socialaid.benefits.use_cases.parameters import effective_parameters
 from socialaid.core.errors import RuleViolation
@@ -50,6 +58,32 @@ COMPARED = (
     "parameter_snapshot_id",
     "trace",
 )
+
+
+class Outcome(TypedDict):
+    """A decision as canonical JSON: what is stored, answered and compared on replay."""
+
+    eligible: bool
+    amount: str
+    reason_codes: list[str]
+    flags: list[str]
+    approval_level: str | None
+    review_frequency: str | None
+    breakdown: dict[str, str]
+    figures: dict[str, Any]
+    rule_set_version: str
+    parameters: list[dict[str, Any]]
+    parameter_snapshot_id: str
+    trace: list[dict[str, Any]]
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """Standard, per-capita income and household size of a decision (event and columns)."""
+
+    standard: Decimal | None
+    per_capita_income: Decimal | None
+    household_size: int
 
 
 def _unsupported(programme: str, why: str) -> RuleViolation:
@@ -143,23 +177,23 @@ def parameter_snapshot(used: Sequence[ParameterUsed]) -> tuple[list[dict[str, An
     return list(hit[0]), hit[1]
 
 
-def outcome(result: Assessment) -> dict[str, Any]:
+def outcome(result: Assessment) -> Outcome:
     """The decision as canonical JSON (what is stored, answered and compared on replay)."""
     parameters, snapshot_id = parameter_snapshot(result.parameters)
-    return {
-        "eligible": result.eligible,
-        "amount": str(round_yuan(result.amount)),
-        "reason_codes": list(result.reason_codes),
-        "flags": sorted(result.flags),
-        "approval_level": result.approval_level,
-        "review_frequency": result.review_frequency,
-        "breakdown": {k: str(v) for k, v in result.breakdown.items()},
-        "figures": to_json(result.figures),
-        "rule_set_version": result.rule_set_version,
-        "parameters": parameters,
-        "parameter_snapshot_id": snapshot_id,
-        "trace": result.trace.to_list(),
-    }
+    return Outcome(
+        eligible=result.eligible,
+        amount=str(round_yuan(result.amount)),
+        reason_codes=list(result.reason_codes),
+        flags=sorted(result.flags),
+        approval_level=result.approval_level,
+        review_frequency=result.review_frequency,
+        breakdown={k: str(v) for k, v in result.breakdown.items()},
+        figures=to_json(result.figures),
+        rule_set_version=result.rule_set_version,
+        parameters=parameters,
+        parameter_snapshot_id=snapshot_id,
+        trace=result.trace.to_list(),
+    )
 
 
 def canonical_input(programme: str, household: Household) -> dict[str, Any]:
@@ -178,14 +212,14 @@ def _money(value: Any) -> Decimal | None:
         return None
 
 
-def summary(result: Assessment, household: Household) -> dict[str, Any]:
+def summary(result: Assessment, household: Household) -> Summary:
     """Standard, per-capita income and household size from the figures (event and columns)."""
     size = result.figures.get("household_size")
-    return {
-        "standard": _money(result.figures.get("standard")),
-        "per_capita_income": _money(result.figures.get("per_capita_income")),
-        "household_size": size if isinstance(size, int) else len(household.counted_members),
-    }
+    return Summary(
+        standard=_money(result.figures.get("standard")),
+        per_capita_income=_money(result.figures.get("per_capita_income")),
+        household_size=size if isinstance(size, int) else len(household.counted_members),
+    )
 
 
 async def store_assessment(
@@ -199,84 +233,94 @@ async def store_assessment(
     case_id: str | None = None,
     verification_id: str | None = None,
     facts_required_because: str | None = None,
-) -> RowMapping:
+) -> StoredAssessment:
     canonical = canonical_input(result.programme, household)
     stored = {**canonical, "request": request}
     if facts_required_because is not None:
         stored["facts_required"] = facts_required_because
     out = outcome(result)
+    figures = summary(result, household)
     return await AssessmentRepository(uow.session).add(
-        id=uuid7(),
-        case_id=case_id,
-        verification_id=verification_id,
-        origin=origin,
-        programme=result.programme,
-        region_code=household.region_code,
-        benefit_month=household.benefit_month,
-        input=stored,
-        input_hash=digest_json(canonical),
-        eligible=out["eligible"],
-        amount=Decimal(out["amount"]),
-        **summary(result, household),
-        reason_codes=out["reason_codes"],
-        flags=out["flags"],
-        approval_level=out["approval_level"],
-        review_frequency=out["review_frequency"],
-        breakdown=out["breakdown"],
-        figures=out["figures"],
-        rule_set_version=out["rule_set_version"],
-        parameters=out["parameters"],
-        parameter_snapshot_id=out["parameter_snapshot_id"],
-        trace=out["trace"],
-        known_at=known_at,
+        NewAssessment(
+            id=uuid7(),
+            case_id=case_id,
+            verification_id=verification_id,
+            origin=origin,
+            programme=result.programme,
+            region_code=household.region_code,
+            benefit_month=household.benefit_month,
+            input=stored,
+            input_hash=digest_json(canonical),
+            eligible=out["eligible"],
+            amount=Decimal(out["amount"]),
+            standard=figures.standard,
+            per_capita_income=figures.per_capita_income,
+            household_size=figures.household_size,
+            reason_codes=out["reason_codes"],
+            flags=out["flags"],
+            approval_level=out["approval_level"],
+            review_frequency=out["review_frequency"],
+            breakdown=out["breakdown"],
+            figures=out["figures"],
+            rule_set_version=out["rule_set_version"],
+            parameters=out["parameters"],
+            parameter_snapshot_id=out["parameter_snapshot_id"],
+            trace=out["trace"],
+            known_at=known_at,
+        )
     )
 
 
-def stored_outcome(row: RowMapping) -> dict[str, Any]:
-    return {
-        "eligible": row["eligible"],
-        "amount": str(row["amount"]),
-        "reason_codes": list(row["reason_codes"]),
-        "flags": list(row["flags"]),
-        "approval_level": row["approval_level"],
-        "review_frequency": row["review_frequency"],
-        "breakdown": row["breakdown"],
-        "figures": row["figures"],
-        "rule_set_version": row["rule_set_version"],
-        "parameters": row["parameters"],
-        "parameter_snapshot_id": row["parameter_snapshot_id"],
-        "trace": row["trace"],
-    }
+def stored_outcome(row: StoredAssessment) -> Outcome:
+    return Outcome(
+        eligible=row.eligible,
+        amount=str(row.amount),
+        reason_codes=list(row.reason_codes),
+        flags=list(row.flags),
+        approval_level=row.approval_level,
+        review_frequency=row.review_frequency,
+        breakdown=row.breakdown,
+        figures=row.figures,
+        rule_set_version=row.rule_set_version,
+        parameters=row.parameters,
+        parameter_snapshot_id=row.parameter_snapshot_id,
+        trace=row.trace,
+    )
 
 
-def to_read(row: RowMapping) -> dict[str, Any]:
-    def money(v: Decimal | None) -> str | None:
-        return None if v is None else str(v)
-
-    out = stored_outcome(row)
-    del out["trace"]
-    url = f"/v1/assessments/{row['id']}"
-    return {
-        "assessment_id": str(row["id"]),
-        "case_id": row["case_id"],
-        "programme": row["programme"],
-        "region_code": row["region_code"],
-        "benefit_month": row["benefit_month"],
-        **out,
-        "standard": money(row["standard"]),
-        "per_capita_income": money(row["per_capita_income"]),
-        "household_size": row["household_size"],
-        "input_hash": row["input_hash"],
-        "known_at": row["known_at"].isoformat(),
-        "created_at": row["created_at"].isoformat(),
-        "trace_url": f"{url}/trace",
-        "replay_url": f"{url}/replay",
-    }
+def to_read(row: StoredAssessment) -> AssessmentRead:
+    url = f"/v1/assessments/{row.id}"
+    return AssessmentRead(
+        assessment_id=str(row.id),
+        case_id=row.case_id,
+        programme=row.programme,
+        region_code=row.region_code,
+        benefit_month=row.benefit_month,
+        eligible=row.eligible,
+        amount=row.amount,
+        reason_codes=list(row.reason_codes),
+        flags=list(row.flags),
+        approval_level=row.approval_level,
+        review_frequency=row.review_frequency,
+        breakdown=row.breakdown,
+        figures=row.figures,
+        rule_set_version=row.rule_set_version,
+        parameters=row.parameters,
+        parameter_snapshot_id=row.parameter_snapshot_id,
+        standard=row.standard,
+        per_capita_income=row.per_capita_income,
+        household_size=row.household_size,
+        input_hash=row.input_hash,
+        known_at=row.known_at,
+        created_at=row.created_at,
+        trace_url=f"{url}/trace",
+        replay_url=f"{url}/replay",
+    )
 
 
 async def create_assessment(
     uow: UnitOfWork, *, data: AssessmentCreate, body: dict[str, Any] | None = None
-) -> dict[str, Any]:
+) -> AssessmentRead:
     """A household assessed on request (a caseworker or a what-if; publishes no event).
 
     ``body`` is ``data.model_dump(mode="json")`` when the caller already has it."""
@@ -296,40 +340,40 @@ async def create_assessment(
     return to_read(row)
 
 
-async def read_assessment(uow: UnitOfWork, *, assessment_id: str) -> dict[str, Any]:
+async def read_assessment(uow: UnitOfWork, *, assessment_id: str) -> AssessmentRead:
     return to_read(await AssessmentRepository(uow.session).get(assessment_id))
 
 
-async def read_trace(uow: UnitOfWork, *, assessment_id: str) -> dict[str, Any]:
+async def read_trace(uow: UnitOfWork, *, assessment_id: str) -> TraceRead:
     row = await AssessmentRepository(uow.session).get(assessment_id)
-    return {
-        "assessment_id": str(row["id"]),
-        "programme": row["programme"],
-        "rule_set_version": row["rule_set_version"],
-        "parameter_snapshot_id": row["parameter_snapshot_id"],
-        "known_at": row["known_at"].isoformat(),
-        "steps": row["trace"],
-    }
+    return TraceRead(
+        assessment_id=str(row.id),
+        programme=row.programme,
+        rule_set_version=row.rule_set_version,
+        parameter_snapshot_id=row.parameter_snapshot_id,
+        known_at=row.known_at,
+        steps=row.trace,
+    )
 
 
-async def replay_assessment(uow: UnitOfWork, *, assessment_id: str) -> dict[str, Any]:
+async def replay_assessment(uow: UnitOfWork, *, assessment_id: str) -> ReplayRead:
     """Re-run the stored input with the stored ``known_at``; stores nothing."""
     row = await AssessmentRepository(uow.session).get(assessment_id)
-    household = household_from_json(row["input"]["household"])
-    why = row["input"].get("facts_required")
+    household = household_from_json(row.input["household"])
+    why = row.input.get("facts_required")
     if why is not None:
-        result = facts_required(row["programme"], household, why)
+        result = facts_required(row.programme, household, why)
     else:
         result = await evaluate(
-            uow, programme=row["programme"], household=household, known_at=row["known_at"]
+            uow, programme=row.programme, household=household, known_at=row.known_at
         )
-    stored, replayed = stored_outcome(row), outcome(result)
+    stored, replayed = dict(stored_outcome(row)), dict(outcome(result))
     differences = [k for k in COMPARED if stored[k] != replayed[k]]
-    return {
-        "assessment_id": str(row["id"]),
-        "identical": not differences,
-        "differences": differences,
-        "known_at": row["known_at"].isoformat(),
-        "stored": stored,
-        "replayed": replayed,
-    }
+    return ReplayRead(
+        assessment_id=str(row.id),
+        identical=not differences,
+        differences=differences,
+        known_at=row.known_at,
+        stored=stored,
+        replayed=replayed,
+    )

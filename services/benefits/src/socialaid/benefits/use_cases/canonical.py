@@ -20,7 +20,7 @@ from typing import Any
 from socialaid.benefits.domain.household import Household
 from socialaid.benefits.domain.json_values import to_json
 
-__all__ = ["digest_json", "household_from_json", "to_json"]
+__all__ = ["digest_json", "household_from_json", "stored_household", "to_json"]
 
 
 def digest_json(value: Any) -> str:
@@ -65,3 +65,8 @@ def household_from_json(data: dict[str, Any]) -> Household:
     household = _from_json(Household, data)
     assert isinstance(household, Household)
     return household
+
+
+def stored_household(data: dict[str, Any]) -> Household:
+    """The household of a stored assessment input (or of a bare household document)."""
+    return household_from_json(data.get("household", data))

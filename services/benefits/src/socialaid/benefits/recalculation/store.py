@@ -15,39 +15,76 @@ import io
 import json
 import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from typing import Any
 
 import asyncpg
 import numpy as np
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from socialaid.benefits.domain.recalc import CATEGORIES, Batch
 from socialaid.benefits.domain.recalc_inputs import SLOTS
-from socialaid.benefits.recalc_events import entitlement_changed_payloads
+from socialaid.benefits.recalculation.events import entitlement_changed_payloads
 from socialaid.contracts.events import EntitlementChanged
 from socialaid.core.ids import uuid7_block
+from socialaid.db import Database
 from socialaid.db.pgcopy import HEADER, TRAILER
 from socialaid.events.outbox import copy_events
 
 _PG = {"int8": ">i8", "int4": ">i4", "int2": ">i2", "bool": "?"}
 
-# A uuid v7 in SQL (PostgreSQL 15 has no uuidv7()): 48-bit ms timestamp over a random v4.
-UUID7_SQL = (
-    "encode(set_bit(set_bit(overlay(uuid_send(gen_random_uuid()) placing "
-    "substring(int8send(floor(extract(epoch FROM clock_timestamp()) * 1000)::bigint) FROM 3) "
-    "FROM 1 FOR 6), 52, 1), 53, 1), 'hex')::uuid"
-)
 _MONTH_SQL = "to_char(make_date(({m} / 12)::int, ({m} % 12 + 1)::int, 1), 'YYYY-MM')"
 _MONTH_IDX = "(left({c}, 4)::int * 12 + right({c}, 2)::int - 1)"
+
+
+@dataclass(frozen=True, slots=True)
+class EntitlementColumns:
+    """The entitlements of a run as columns (row ``i`` of each array is one entitlement); the
+    household facts of the same rows are the :class:`Batch`."""
+
+    id: np.ndarray  # int64: active_entitlement.id
+    region: np.ndarray  # int64: index into the run's list of regions
+    start_m: np.ndarray  # int64 month index (year * 12 + month - 1) of start_month
+    paid_m: np.ndarray  # int64 month index of last_paid_month, -1 = none paid
+    amount_fen: np.ndarray  # int64: the monthly amount now, in fen
+    engine_only: np.ndarray  # bool: assessed one by one by the rules engine
 
 
 async def raw_connection(session: AsyncSession) -> asyncpg.Connection:
     """The asyncpg connection under the session's transaction (for COPY)."""
     conn = await session.connection()
     raw = await conn.get_raw_connection()
-    return raw.driver_connection  # type: ignore[return-value]
+    driver: asyncpg.Connection = raw.driver_connection
+    return driver
+
+
+@asynccontextmanager
+async def reader_connection(db: Database) -> AsyncIterator[asyncpg.Connection]:
+    """A second server process, in a read-only transaction, to read half of a batch."""
+    async with db.engine.connect() as helper:
+        raw: asyncpg.Connection = (await helper.get_raw_connection()).driver_connection
+        async with raw.transaction(readonly=True):
+            yield raw
+
+
+async def lock_entitlements(conn: asyncpg.Connection) -> None:
+    """Writers of entitlements (case.approved, payment.settled) wait until the caller's
+    transaction ends, so no amount is computed from facts that change underneath it and none of
+    their writes is lost."""
+    await conn.execute("LOCK TABLE active_entitlement, entitlement_facts IN SHARE MODE")
+
+
+async def active_regions(conn: asyncpg.Connection) -> list[str]:
+    """The regions that have an active dibao entitlement."""
+    return [
+        r["region_code"]
+        for r in await conn.fetch(
+            "SELECT DISTINCT region_code FROM active_entitlement "
+            "WHERE status = 'active' AND programme = 'dibao'"
+        )
+    ]
 
 
 async def copy_fixed(
@@ -98,7 +135,8 @@ def _days_to_ymd(days: np.ndarray) -> np.ndarray:
     year = months.astype(np.int64) // 12 + 1970
     month = months.astype(np.int64) % 12 + 1
     day = (d - months.astype("datetime64[D]")).astype(np.int64) + 1
-    return year * 10000 + month * 100 + day
+    ymd: np.ndarray = year * 10000 + month * 100 + day
+    return ymd
 
 
 def _slots(head: dict[str, np.ndarray], names: list[str]) -> tuple[np.ndarray, list[np.ndarray]]:
@@ -115,7 +153,7 @@ def _slots(head: dict[str, np.ndarray], names: list[str]) -> tuple[np.ndarray, l
 
 async def read_batch(
     conn: asyncpg.Connection, regions: list[str], *more: asyncpg.Connection
-) -> tuple[dict[str, np.ndarray], Batch]:
+) -> tuple[EntitlementColumns, Batch]:
     """Every active dibao entitlement of ``regions`` with fixed-width binary COPY: the row facts
     and the household batch. With ``more`` connections, each reads one id range at the same time
     (on separate server processes); the caller makes sure they all see the same rows (the
@@ -204,7 +242,14 @@ async def read_batch(
         o_split=osplit,
         o_waived=owaived.astype(bool),
     )
-    rows = {k: head[k] for k in ("id", "region", "start_m", "paid_m", "amount_fen", "engine_only")}
+    rows = EntitlementColumns(
+        id=head["id"],
+        region=head["region"],
+        start_m=head["start_m"],
+        paid_m=head["paid_m"],
+        amount_fen=head["amount_fen"],
+        engine_only=head["engine_only"],
+    )
     return rows, batch
 
 
@@ -337,39 +382,3 @@ async def write_changes(
     )
     timings["write_outbox"] = round(time.perf_counter() - t, 3)
     return queued
-
-
-# ---------------------------------------------------------------- runs
-async def discover_parameter_runs(session: AsyncSession, keys: Sequence[str]) -> int:
-    """A pending run for every recorded version of a dibao key that has none yet."""
-    res = await session.execute(
-        text(
-            f"""
-            INSERT INTO recalculation_run
-                (id, trigger, parameter_id, region_code, effective_month, cause, status, created_at)
-            SELECT {UUID7_SQL}, 'parameter', pv.id, pv.region_code,
-                   to_char(date_trunc('month', pv.valid_from - 1 + interval '1 month'), 'YYYY-MM'),
-                   pv.key || ' ' || pv.region_code || ' from ' || pv.valid_from::text
-                       || ' (parameter ' || pv.id::text || ')',
-                   'pending', pv.recorded_at
-            FROM parameter_version pv
-            WHERE pv.key = ANY(:keys) AND pv.supersedes_id IS NULL
-              AND NOT EXISTS (SELECT 1 FROM recalculation_run r WHERE r.parameter_id = pv.id)
-            ORDER BY pv.recorded_at
-            ON CONFLICT (parameter_id) DO NOTHING
-            """
-        ),
-        {"keys": list(keys)},
-    )
-    return int(res.rowcount or 0)  # type: ignore[attr-defined]
-
-
-async def try_run_lock(session: AsyncSession) -> bool:
-    """One recalculation at a time (held until the transaction ends)."""
-    return bool(
-        (
-            await session.execute(
-                text("SELECT pg_try_advisory_xact_lock(hashtext('socialaid.benefits.recalc'))")
-            )
-        ).scalar_one()
-    )

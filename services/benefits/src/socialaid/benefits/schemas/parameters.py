@@ -1,42 +1,16 @@
-"""API request and response models."""
+"""API models of policy parameters: a version recorded, versions answered (R-CA-01)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, Field, field_validator, model_validator
 
-from socialaid.core.regions import get_region
-
-YM = r"^\d{4}-(0[1-9]|1[0-2])$"
+from socialaid.benefits.schemas.common import RequestModel, known_region
 
 
-class _In(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-
-def known_region(v: str, *, allow_national: bool) -> str:
-    region = get_region(v)
-    if region is None:
-        raise ValueError(f"unknown region code {v}")
-    if region.level == "national" and not allow_national:
-        raise ValueError("assess for a county (or city), not the whole country")
-    return v
-
-
-def not_future(v: dt.datetime | None) -> dt.datetime | None:
-    if v is None:
-        return v
-    if v.tzinfo is None:
-        raise ValueError("known_at needs a time zone (e.g. 2026-07-01T00:00:00+08:00)")
-    if v > dt.datetime.now(dt.UTC):
-        raise ValueError("known_at is in the future: nothing is known there yet")
-    return v
-
-
-# ------------------------------------------------------------------ parameters
-class SourceIn(_In):
+class SourceCreate(RequestModel):
     basis: Literal["N", "L", "D"] = Field(
         description="[N] national text, [L] local rule, [D] demonstration"
     )
@@ -51,7 +25,7 @@ class SourceIn(_In):
         return f"[{self.basis}] {self.document}" + (f" {self.article}" if self.article else "")
 
 
-class ParameterCreate(_In):
+class ParameterCreate(RequestModel):
     key: str = Field(
         min_length=1, max_length=100, description="A key of the catalogue (GET /v1/parameters/keys)"
     )
@@ -65,7 +39,7 @@ class ParameterCreate(_In):
     valid_to: dt.date | None = Field(
         default=None, description="Last day in force (inclusive); null = open-ended"
     )
-    source: SourceIn
+    source: SourceCreate
 
     @field_validator("region_code")
     @classmethod
@@ -92,14 +66,14 @@ class ParameterRead(BaseModel):
     source: str
 
 
-class ParameterCreated(ParameterRead):
+class PublishedParameterRead(ParameterRead):
     closed_previous: ParameterRead | None = Field(
         default=None,
         description="The open-ended previous version, re-recorded closed the day before",
     )
 
 
-class EffectiveParameter(ParameterRead):
+class EffectiveParameterRead(ParameterRead):
     requested_region: str = Field(
         description="The region asked for; region_code is the one that supplied it"
     )

@@ -39,7 +39,7 @@ from socialaid.benefits.domain.household import (
     TemporaryRequest,
     Vehicle,
 )
-from socialaid.benefits.schemas import YM, _In, known_region, not_future
+from socialaid.benefits.schemas.common import YM, RequestModel, known_region, not_future
 from socialaid.core.money import Money, NonNegativeMoney
 
 CENT = Decimal("0.01")
@@ -81,7 +81,7 @@ def _canonical(v: Any) -> Any:
     return v
 
 
-class SupporterIn(_In):
+class SupporterCreate(RequestModel):
     """A legal supporter of a tekun applicant: the facts of the §8 test (rules.md §7)."""
 
     age: int = Field(ge=0, le=130)
@@ -95,7 +95,7 @@ class SupporterIn(_In):
     in_prison: bool = False
 
 
-class MemberIn(_In):
+class MemberCreate(RequestModel):
     member_id: str | None = Field(
         default=None, max_length=64, description="Default: m1, m2, … by position"
     )
@@ -121,7 +121,7 @@ class MemberIn(_In):
     )
     has_supporter: bool = False
     supporter_able: bool = False
-    supporters: list[SupporterIn] = Field(
+    supporters: list[SupporterCreate] = Field(
         default_factory=list, max_length=20, description="If given, the rules run the §8 test"
     )
     incomes: dict[IncomeCategory, NonNegativeMoney] = Field(
@@ -149,18 +149,18 @@ class MemberIn(_In):
         )
 
 
-class VehicleIn(_In):
+class VehicleCreate(RequestModel):
     kind: Literal["car", "motorcycle", "ebike", "disability_mobility", "agricultural"] = "car"
     value: NonNegativeMoney | None = None
     valuation_certified: bool = False
     needed_for_livelihood: bool = False
 
 
-class AssetsIn(_In):
+class AssetsCreate(RequestModel):
     financial: NonNegativeMoney = Field(
         default=Decimal("0.00"), description="Deposits, securities, funds, insurance, claims …"
     )
-    vehicles: list[VehicleIn] = Field(default_factory=list, max_length=100)
+    vehicles: list[VehicleCreate] = Field(default_factory=list, max_length=100)
     residential_properties: int = Field(default=0, ge=0, le=100)
     non_residential_properties: int = Field(default=0, ge=0, le=100)
     registered_business: bool = False
@@ -173,14 +173,14 @@ class AssetsIn(_In):
         )
 
 
-class ObligorIn(_In):
+class ObligorCreate(RequestModel):
     household_per_capita_income: NonNegativeMoney
     children_count: int = Field(default=1, ge=0, le=30)
     persons_supported: int = Field(default=1, ge=1, le=30)
     waived: bool = False
 
 
-class PreviousAwardIn(_In):
+class PreviousAwardCreate(RequestModel):
     programme: str = Field(min_length=1, max_length=30)
     monthly_amount: NonNegativeMoney
     since_month: str = Field(pattern=YM)
@@ -188,7 +188,7 @@ class PreviousAwardIn(_In):
     taper_started_month: str | None = Field(default=None, pattern=YM)
 
 
-class MedicalClaimIn(_In):
+class MedicalClaimCreate(RequestModel):
     in_policy_out_of_pocket: NonNegativeMoney
     paid_this_year: NonNegativeMoney = Decimal("0.00")
     illness_impoverished: bool = False
@@ -197,7 +197,7 @@ class MedicalClaimIn(_In):
     )
 
 
-class TemporaryRequestIn(_In):
+class TemporaryRequestCreate(RequestModel):
     kind: Literal["emergency", "expenditure"]
     event_id: str = Field(min_length=1, max_length=64)
     grants_this_year_for_event: int = Field(default=0, ge=0, le=100)
@@ -206,7 +206,7 @@ class TemporaryRequestIn(_In):
     uninsured_unemployed: bool = False
 
 
-class DisasterLossIn(_In):
+class DisasterLossCreate(RequestModel):
     response_level: Literal["I", "II", "III", "IV"] | None = None
     persons_needing_emergency_relief: Count = 0
     deaths: Count = 0
@@ -219,7 +219,7 @@ class DisasterLossIn(_In):
     poor_household: bool = False
 
 
-class GrantRequestIn(_In):
+class GrantRequestCreate(RequestModel):
     programme: Literal["education", "housing", "heating", "employment"]
     category: str = Field(min_length=1, max_length=60)
     status: list[str] = Field(
@@ -232,7 +232,7 @@ RecipientCategories = Annotated[list[RecipientCategory], Field(min_length=1, max
 RecipientId = Annotated[str, Field(min_length=1, max_length=64)]
 
 
-class PriceSubsidyRequestIn(_In):
+class PriceSubsidyRequestCreate(RequestModel):
     recipients: dict[RecipientId, RecipientCategories] = Field(
         min_length=1,
         max_length=30,
@@ -257,7 +257,7 @@ _PARTS = {
 }
 
 
-class AssessmentCreate(_In):
+class AssessmentCreate(RequestModel):
     programme: str = Field(
         min_length=1,
         max_length=30,
@@ -268,19 +268,19 @@ class AssessmentCreate(_In):
     benefit_month: str = Field(
         pattern=YM, description="YYYY-MM; parameters apply as of its first day"
     )
-    members: list[MemberIn] = Field(min_length=1, max_length=30)
-    assets: AssetsIn = Field(default_factory=AssetsIn)
-    obligors: list[ObligorIn] = Field(default_factory=list, max_length=30)
+    members: list[MemberCreate] = Field(min_length=1, max_length=30)
+    assets: AssetsCreate = Field(default_factory=AssetsCreate)
+    obligors: list[ObligorCreate] = Field(default_factory=list, max_length=30)
     rigid_expenses_12m: NonNegativeMoney = Field(
         default=Decimal("0.00"), description="Basic living, medical, education, rehabilitation"
     )
     last_year_income_12m: NonNegativeMoney | None = None
-    previous: PreviousAwardIn | None = None
-    medical: MedicalClaimIn | None = None
-    temporary: TemporaryRequestIn | None = None
-    disaster: DisasterLossIn | None = None
-    grant: GrantRequestIn | None = None
-    price_subsidy: PriceSubsidyRequestIn | None = None
+    previous: PreviousAwardCreate | None = None
+    medical: MedicalClaimCreate | None = None
+    temporary: TemporaryRequestCreate | None = None
+    disaster: DisasterLossCreate | None = None
+    grant: GrantRequestCreate | None = None
+    price_subsidy: PriceSubsidyRequestCreate | None = None
     single_person_member_id: str | None = Field(default=None, max_length=64)
     income_stability: Literal["unchanged", "stable", "irregular"] | None = Field(
         default=None, description="For the review frequency; default: from income categories"
