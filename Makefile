@@ -33,6 +33,10 @@ lint: bootstrap ## ruff (lint + format check), mypy strict and the layer contrac
 	$(PY) -m mypy
 	.venv/bin/lint-imports
 
+.PHONY: typecheck
+typecheck: bootstrap ## mypy strict over libs/, services/ and tools/ (pydantic plugin)
+	$(PY) -m mypy
+
 .PHONY: format
 format: bootstrap ## Apply ruff's formatting and safe fixes
 	$(PY) -m ruff format libs services tools tests bench openapi
@@ -60,6 +64,13 @@ test: bootstrap lint openapi-check manifests-check ## The full suite: unit, inte
 .PHONY: test-unit
 test-unit: bootstrap ## Only the tests that need no running infrastructure
 	$(PY) -m pytest -m "not integration and not e2e and not fault" $(PYTEST_ARGS)
+
+.PHONY: test-service
+test-service: bootstrap ## One service's unit and integration tests: make test-service SERVICE=intake
+	@test -n "$(SERVICE)" || { echo "usage: make test-service SERVICE=<intake|verification|benefits|payments|relief|referral>"; exit 2; }
+	$(STACK) infra-up
+	$(PY) -m pytest services/$(SERVICE) $(PYTEST_ARGS); rc=$$?; \
+	if [ "$$rc" = 5 ]; then echo "pytest collected no tests: failing"; fi; exit $$rc
 
 .PHONY: bench
 bench: bootstrap ## Run the benchmarks (needs the stack: make up) and print their figures

@@ -8,18 +8,24 @@ tested against :class:`RecordingSink` without a database. In a service,
 
 from __future__ import annotations
 
-from typing import Protocol
+import datetime as dt
+from typing import Protocol, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from socialaid.contracts.base import Contract
+from socialaid.core.ids import uuid7
+from socialaid.events.envelope import Envelope
 from socialaid.events.outbox import add_event
+
+C = TypeVar("C", bound=Contract)
 
 
 class EventSink(Protocol):
-    """Where a use case puts the events its change produced."""
+    """Where a use case puts the events its change produced; answers the envelope (id, time,
+    subject, sequence) the event will travel in."""
 
-    async def add(self, event: Contract, *, key: str | None = None) -> None: ...
+    async def add(self, event: Contract, *, key: str | None = None) -> Envelope: ...
 
 
 class OutboxSink:
@@ -29,18 +35,35 @@ class OutboxSink:
         self._session = session
         self._source = source
 
-    async def add(self, event: Contract, *, key: str | None = None) -> None:
-        await add_event(self._session, event, source=self._source, key=key)
+    async def add(self, event: Contract, *, key: str | None = None) -> Envelope:
+        return await add_event(self._session, event, source=self._source, key=key)
 
 
 class RecordingSink:
-    """Keeps the events in memory, in order (fast unit tests of use cases)."""
+    """Keeps the events in memory, in order (fast unit tests of use cases); numbers each
+    subject's events from 1 as the outbox does."""
 
-    def __init__(self) -> None:
+    def __init__(self, source: str = "/socialaid/test") -> None:
+        self.source = source
         self.events: list[Contract] = []
+        self.envelopes: list[Envelope] = []
+        self._sequences: dict[str, int] = {}
 
-    async def add(self, event: Contract, *, key: str | None = None) -> None:
+    async def add(self, event: Contract, *, key: str | None = None) -> Envelope:
+        subject = event.subject()
+        self._sequences[subject] = self._sequences.get(subject, 0) + 1
+        env = Envelope(
+            id=str(uuid7()),
+            source=self.source,
+            type=event.TYPE,
+            data=event.to_data(),
+            time=dt.datetime.now(dt.UTC),
+            subject=subject,
+            sequence=self._sequences[subject],
+        )
         self.events.append(event)
+        self.envelopes.append(env)
+        return env
 
-    def of_type(self, event_type: type[Contract]) -> list[Contract]:
+    def of_type(self, event_type: type[C]) -> list[C]:
         return [e for e in self.events if isinstance(e, event_type)]
