@@ -9,7 +9,6 @@ from socialaid.core.errors import Conflict, RuleViolation
 from socialaid.core.ids import uuid7
 from socialaid.core.money import round_yuan
 from socialaid.db import Database, UnitOfWork
-from socialaid.events.outbox import add_event
 from socialaid.events.sink import EventSink, OutboxSink
 from socialaid.referral.domain.calendar import CHINA_TZ, deadline
 from socialaid.referral.domain.records import NewReferral, ReferralRecord, ReferralReport
@@ -57,7 +56,11 @@ async def _view(
 
 
 async def create_referral(
-    uow: UnitOfWork, *, data: ReferralCreate, now: dt.datetime | None = None
+    uow: UnitOfWork,
+    *,
+    data: ReferralCreate,
+    now: dt.datetime | None = None,
+    sink: EventSink | None = None,
 ) -> ReferralRead:
     """Forward a case to a department with a deadline in working days → ``ReferralCreated``.
 
@@ -90,10 +93,9 @@ async def create_referral(
         actor=data.referred_by,
         note=f"due {due_on} ({data.due_in_working_days} working days)",
     )
-    # The delivery to the referred department carries this event's envelope (id, time), which
-    # only ``add_event`` returns: ``EventSink.add`` gives nothing back.
-    env = await add_event(
-        uow.session,
+    # The delivery to the referred department carries this event's envelope (id, time).
+    events = sink or OutboxSink(uow.session, source=SOURCE)
+    env = await events.add(
         ReferralCreated(
             referral_id=str(created.id),
             case_id=data.case_id,
@@ -101,8 +103,7 @@ async def create_referral(
             reason=data.reason,
             due_at=due_at,
             created_at=now,
-        ),
-        source=SOURCE,
+        )
     )
     await queue_delivery(uow, department_code=data.department_code, env=env)
     return await _view(repo, created)
