@@ -29,6 +29,7 @@ from socialaid.referral import consumers
 from socialaid.referral.config import Settings
 from socialaid.referral.main import SPEC
 from socialaid.testkit.infra import eventually
+from socialaid.testkit.plugin import MigratedDb
 from socialaid.web.service import create_app
 
 INTAKE = "/socialaid/intake"
@@ -98,10 +99,11 @@ async def running(
 ALEMBIC_INI = str(Path(__file__).resolve().parents[1] / "alembic.ini")
 
 
-@pytest_asyncio.fixture(scope="session")
-async def referral_settings(migrated_database) -> Settings:  # type: ignore[no-untyped-def]
+@pytest_asyncio.fixture
+async def referral_settings(isolated_database: MigratedDb) -> Settings:
+    """Settings pointing at this test's own database (cloned from the migrated template)."""
     return Settings(
-        database_url=await migrated_database("referral", ALEMBIC_INI),
+        database_url=await isolated_database("referral", ALEMBIC_INI),
         webhook_backoff_base_seconds=0.05,
         webhook_backoff_max_seconds=0.2,
         webhook_max_attempts=3,
@@ -111,7 +113,7 @@ async def referral_settings(migrated_database) -> Settings:  # type: ignore[no-u
     )
 
 
-@pytest_asyncio.fixture(scope="session")
+@pytest_asyncio.fixture
 async def referral_client(referral_settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
     app = create_app(SPEC, referral_settings)
     async with httpx.AsyncClient(
@@ -121,7 +123,7 @@ async def referral_client(referral_settings: Settings) -> AsyncIterator[httpx.As
     await app.state.db.dispose()
 
 
-@pytest_asyncio.fixture(scope="session")
+@pytest_asyncio.fixture
 async def referral_db(referral_settings: Settings) -> AsyncIterator[Database]:
     db = Database(referral_settings.database_url, pool_size=5)
     yield db

@@ -11,6 +11,7 @@ import uvicorn
 
 from socialaid.db import Database
 from socialaid.devsim.department import create_app as create_department_simulator
+from socialaid.testkit.plugin import MigratedDb
 from socialaid.verification.config import Settings
 from socialaid.verification.main import SPEC
 from socialaid.web.service import create_app
@@ -41,10 +42,11 @@ def department_url() -> Iterator[str]:
     sock.close()
 
 
-@pytest_asyncio.fixture(scope="session")
-async def settings(migrated_database, department_url: str) -> Settings:  # type: ignore[no-untyped-def]
+@pytest_asyncio.fixture
+async def settings(isolated_database: MigratedDb, department_url: str) -> Settings:
+    """Settings pointing at this test's own database (cloned from the migrated template)."""
     return Settings(
-        database_url=await migrated_database("verification", ALEMBIC_INI),
+        database_url=await isolated_database("verification", ALEMBIC_INI),
         department_url=department_url,
         department_timeout_seconds=2.0,
         department_retries=2,
@@ -52,14 +54,14 @@ async def settings(migrated_database, department_url: str) -> Settings:  # type:
     )
 
 
-@pytest_asyncio.fixture(scope="session")
+@pytest_asyncio.fixture
 async def db(settings: Settings) -> AsyncIterator[Database]:
     database = Database(settings.database_url)
     yield database
     await database.dispose()
 
 
-@pytest_asyncio.fixture(scope="session")
+@pytest_asyncio.fixture
 async def client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
     app = create_app(SPEC, settings)
     async with httpx.AsyncClient(
