@@ -1,5 +1,7 @@
 """Benefits tables (created by explicit migrations, never by ``create_all`` of this module)."""
 
+from typing import Any
+
 from sqlalchemy import (
     BigInteger,
     Boolean,
@@ -131,11 +133,11 @@ Index("ix_assessment_region_month", assessment.c.region_code, assessment.c.benef
 
 
 # ---------------------------------------------------------------- recalculation (0006, 0007)
-def _aggregate_columns() -> list[Column]:  # type: ignore[type-arg]
+def _aggregate_columns() -> list[Column[Any]]:
     """The household aggregate columns of ``entitlement_facts`` (see domain/recalc_inputs.py)."""
     from socialaid.benefits.domain.recalc_inputs import CATEGORIES, SLOTS
 
-    cols: list[Column] = [Column("members", SmallInteger, nullable=False)]  # type: ignore[type-arg]
+    cols: list[Column[Any]] = [Column("members", SmallInteger, nullable=False)]
     cols += [Column(f"inc_{c}", BigInteger, nullable=False) for c in CATEGORIES]
     cols += [
         Column(c, BigInteger, nullable=False)

@@ -8,7 +8,7 @@ here, read back by the small helpers at the bottom (the rules never see raw JSON
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, get_args
 
 from socialaid.benefits.domain.household import IncomeCategory
 from socialaid.benefits.domain.parameters import (
@@ -23,7 +23,7 @@ ZERO = Decimal(0)
 ONE = Decimal(1)
 METHODS = ("gap", "tiers")
 ADDON_CATEGORIES = ("serious_illness", "severe_disability", "aged_70", "minor")
-INCOME_CATEGORIES: frozenset[str] = frozenset(IncomeCategory.__args__)  # type: ignore[attr-defined]
+INCOME_CATEGORIES: frozenset[str] = frozenset(get_args(IncomeCategory))
 
 
 def _dec(
@@ -64,7 +64,7 @@ def _validate_tiers(raw: Any) -> None:
         if not isinstance(t.get("tier"), str) or not t["tier"]:
             raise ParameterValueError(f"{where}: tier needs a name")
         amount = _dec(t.get("amount_per_person"), f"{where}.amount_per_person")
-        if amount.as_tuple().exponent < -2:  # type: ignore[operator]
+        if amount.as_tuple().exponent < -2:  # type: ignore[operator]  # a parsed amount is finite: the exponent is an int
             raise ParameterValueError(f"{where}.amount_per_person: money, two decimals at most")
         bound_raw = t.get("max_per_capita_income")
         if bound_raw is None:

@@ -65,4 +65,5 @@ def spec_for(key: str) -> ParameterSpec | None:
 
 def assess(programme: str, household: Household, params: ParameterSet) -> Assessment:
     """Assess ``household`` for ``programme`` with the parameters in force for it."""
-    return rules_for(programme).assess(household, params)  # type: ignore[no-any-return]
+    result: Assessment = rules_for(programme).assess(household, params)
+    return result

@@ -10,8 +10,9 @@ employment ``job_seeking`` once. Eligibility needs a recognised status as a fact
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, get_args
 
 from socialaid.benefits.domain.household import GrantRequest, Household, SchoolStage
 from socialaid.benefits.domain.parameters import ParameterSet, ParameterSpec, ParameterValueError
@@ -31,7 +32,7 @@ ZERO = Decimal("0.00")
 STATUSES = ("dibao", "tekun", "edge", "rigid_expenditure")
 DEFAULT_STATUSES = ("dibao", "tekun", "edge")
 PERIODS = ("once", "month", "season", "year")
-SCHOOL_STAGES = frozenset(SchoolStage.__args__)  # type: ignore[attr-defined]
+SCHOOL_STAGES = frozenset(get_args(SchoolStage))
 ZH = {
     "education": "教育救助",
     "housing": "住房救助",
@@ -69,7 +70,7 @@ REFS = {
 }
 
 
-def _validator(programme: str):  # type: ignore[no-untyped-def]
+def _validator(programme: str) -> Callable[[Any], None]:
     key = f"{programme}.amounts"
 
     def validate(raw: Any) -> None:
@@ -97,7 +98,7 @@ def _validator(programme: str):  # type: ignore[no-untyped-def]
                 d = Decimal(str(v))
             except InvalidOperation as exc:
                 raise ParameterValueError(f"{where}.amount: {v!r} is not a number") from exc
-            if not d.is_finite() or d < 0 or d.as_tuple().exponent < -2:  # type: ignore[operator]
+            if not d.is_finite() or d < 0 or d.as_tuple().exponent < -2:  # type: ignore[operator]  # finite: the exponent is an int
                 raise ParameterValueError(f"{where}.amount: money ≥ 0, two decimals at most")
             if entry["per"] not in PERIODS:
                 raise ParameterValueError(f"{where}.per: one of {', '.join(PERIODS)}")

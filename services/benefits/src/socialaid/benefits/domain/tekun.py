@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Any, get_args
 
 from socialaid.benefits.domain.household import Household, IncomeCategory, Member
 from socialaid.benefits.domain.parameters import ParameterSet, ParameterSpec
@@ -38,7 +38,7 @@ TIER_ZH = {
     "partial_loss": "部分丧失生活自理能力",
     "total_loss": "完全丧失生活自理能力",
 }
-INCOME_CATEGORIES = frozenset(IncomeCategory.__args__)  # type: ignore[attr-defined]
+INCOME_CATEGORIES = frozenset(get_args(IncomeCategory))
 # National exclusions (rules.md §2) plus the tekun ones (特困人员认定办法 §6: basic medical and
 # other social insurance benefits, old-age allowances). Local ones: income.excluded_categories.
 EXCLUDED_NATIONAL = frozenset(

@@ -52,7 +52,7 @@ def _validate_care(raw: Any) -> None:
                 f'tekun.care_amounts.{tier}: {{"amount": "188.00"}} or {{"min_wage_share": "1/10"}}'
             )
         if "amount" in entry:
-            if _dec(entry["amount"], f"tekun.care_amounts.{tier}").as_tuple().exponent < -2:  # type: ignore[operator]
+            if _dec(entry["amount"], f"tekun.care_amounts.{tier}").as_tuple().exponent < -2:  # type: ignore[operator]  # a parsed amount is finite: the exponent is an int
                 raise ParameterValueError(f"tekun.care_amounts.{tier}: money, two decimals")
         elif "min_wage_share" in entry:
             fraction(entry["min_wage_share"])

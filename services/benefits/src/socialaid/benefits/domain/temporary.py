@@ -11,7 +11,7 @@ below last year's per-capita disposable income ÷ 12 (rules.md §9).
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, get_args
 
 from socialaid.benefits.domain.household import Household, IncomeCategory, TemporaryRequest
 from socialaid.benefits.domain.parameters import (
@@ -32,7 +32,7 @@ from socialaid.benefits.domain.trace import Trace
 PROGRAMME = "temporary"
 RULE_SET_VERSION = "temporary/2026.1"
 ZERO = Decimal("0.00")
-INCOME_CATEGORIES = frozenset(IncomeCategory.__args__)  # type: ignore[attr-defined]
+INCOME_CATEGORIES = frozenset(get_args(IncomeCategory))
 EXCLUDED_NATIONAL = frozenset(
     {
         "social_assistance",
