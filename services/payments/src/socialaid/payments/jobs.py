@@ -6,7 +6,6 @@ import asyncio
 import contextlib
 import datetime as dt
 import logging
-from typing import Any
 
 from socialaid.core.errors import Unavailable
 from socialaid.core.settings import ServiceSettings
@@ -26,22 +25,22 @@ __all__ = ["bank_client", "disburse_due_payrolls", "disburse_payrolls"]
 
 async def disburse_due_payrolls(
     *, db: Database, bank: BankClient, settings: Settings, limit: int = 20
-) -> dict[str, Any]:
+) -> dict[str, str]:
     """One pass: send every open payroll whose next attempt is due; back off those the bank refused."""
     async with db.uow() as uow:
         due = await list_due_payrolls(uow, now=dt.datetime.now(dt.UTC), limit=limit)
-    done: dict[str, Any] = {}
+    done: dict[str, str] = {}
     for payroll_id in due:
         try:
             summary = await send_payroll(
-                db=db, bank=bank, payroll_id=str(payroll_id), batch_size=settings.bank_batch_size
+                db=db, bank=bank, payroll_id=payroll_id, batch_size=settings.bank_batch_size
             )
-            done[str(payroll_id)] = summary["status"]
+            done[payroll_id] = summary.status
         except Unavailable as exc:  # bank down, slow or refusing: nothing recorded, try again later
             async with db.uow() as uow:
                 at = await record_send_failure(
                     uow,
-                    payroll_id=str(payroll_id),
+                    payroll_id=payroll_id,
                     error=exc.detail,
                     backoff_base=settings.disbursement_backoff_base_seconds,
                     backoff_max=settings.disbursement_backoff_max_seconds,
@@ -53,7 +52,7 @@ async def disburse_due_payrolls(
                 exc.detail,
                 at.isoformat(),
             )
-            done[str(payroll_id)] = "retry"
+            done[payroll_id] = "retry"
     return done
 
 

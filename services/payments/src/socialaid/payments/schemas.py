@@ -137,3 +137,21 @@ class LedgerSummary(BaseModel):
     kind: Literal["disbursement"] = "disbursement"
     entries: int
     total: NonNegativeMoney
+
+
+class AdjustmentRead(BaseModel):
+    adjustment_id: int
+    case_id: str
+    programme: str
+    region_code: str
+    kind: Literal["arrears", "recovery"]
+    amount: Money
+    months: list[str]
+    effective_month: str
+    previous_amount: Money
+    new_amount: Money
+    change_id: str
+    recalculation_id: str | None
+    cause: str
+    status: Literal["open", "paid", "recovered"]
+    created_at: dt.datetime

@@ -1,9 +1,10 @@
 """Payroll totals for Prometheus (R-PA-04): one series per region, programme and month."""
 
-from decimal import Decimal
-from typing import Any
+from __future__ import annotations
 
 from prometheus_client import Gauge
+
+from socialaid.payments.schemas import PayrollRead
 
 _LABELS = ["region_code", "programme", "month"]
 CONTROL_COUNT = Gauge(
@@ -16,10 +17,9 @@ SETTLED_TOTAL = Gauge("socialaid_payroll_settled_total_yuan", "Amount the bank s
 FAILED_TOTAL = Gauge("socialaid_payroll_failed_total_yuan", "Amount the bank failed", _LABELS)
 
 
-def record_payroll(summary: dict[str, Any]) -> None:
-    labels = (summary["region_code"], summary["programme"], summary["month"])
-    CONTROL_COUNT.labels(*labels).set(summary["control_count"])
-    CONTROL_TOTAL.labels(*labels).set(float(Decimal(str(summary["control_total"]))))
-    for gauge, key in ((SETTLED_TOTAL, "settled_total"), (FAILED_TOTAL, "failed_total")):
-        if summary.get(key) is not None:
-            gauge.labels(*labels).set(float(Decimal(str(summary[key]))))
+def record_payroll(summary: PayrollRead) -> None:
+    labels = (summary.region_code, summary.programme, summary.month)
+    CONTROL_COUNT.labels(*labels).set(summary.control_count)
+    CONTROL_TOTAL.labels(*labels).set(float(summary.control_total))
+    SETTLED_TOTAL.labels(*labels).set(float(summary.settled_total))
+    FAILED_TOTAL.labels(*labels).set(float(summary.failed_total))

@@ -1,32 +1,10 @@
-import datetime as dt
-from typing import Literal
-
 from fastapi import APIRouter, Query
-from pydantic import BaseModel
 
-from socialaid.core.money import Money
 from socialaid.payments.api.deps import DbDep
+from socialaid.payments.schemas import AdjustmentRead
 from socialaid.payments.use_cases.adjustments import list_adjustments
 
 router = APIRouter(prefix="/v1/adjustments", tags=["adjustments"])
-
-
-class AdjustmentRead(BaseModel):
-    adjustment_id: int
-    case_id: str
-    programme: str
-    region_code: str
-    kind: Literal["arrears", "recovery"]
-    amount: Money
-    months: list[str]
-    effective_month: str
-    previous_amount: Money
-    new_amount: Money
-    change_id: str
-    recalculation_id: str | None
-    cause: str
-    status: Literal["open", "paid", "recovered"]
-    created_at: dt.datetime
 
 
 @router.get(
@@ -40,5 +18,4 @@ async def get_adjustments(
     limit: int = Query(100, ge=1, le=1000),
 ) -> list[AdjustmentRead]:
     async with db.uow() as uow:
-        rows = await list_adjustments(uow, case_id=case_id, limit=limit)
-    return [AdjustmentRead.model_validate(r) for r in rows]
+        return await list_adjustments(uow, case_id=case_id, limit=limit)

@@ -18,5 +18,4 @@ async def get_entitlements(
     limit: int = Query(100, ge=1, le=1000),
 ) -> list[EntitlementRead]:
     async with db.uow() as uow:
-        rows = await list_entitlements(uow, case_id=case_id, limit=limit)
-    return [EntitlementRead.model_validate(r) for r in rows]
+        return await list_entitlements(uow, case_id=case_id, limit=limit)

@@ -2,7 +2,7 @@ from fastapi import APIRouter
 
 from socialaid.payments.api.deps import DbDep, problems
 from socialaid.payments.schemas import PaymentRead
-from socialaid.payments.use_cases.payrolls import read_payment
+from socialaid.payments.use_cases.payments import read_payment
 
 router = APIRouter(prefix="/v1/payments", tags=["payments"])
 
@@ -15,4 +15,4 @@ router = APIRouter(prefix="/v1/payments", tags=["payments"])
 )
 async def get_payment(payment_id: str, db: DbDep) -> PaymentRead:
     async with db.uow() as uow:
-        return PaymentRead.model_validate(await read_payment(uow, payment_id=payment_id))
+        return await read_payment(uow, payment_id=payment_id)

@@ -1,4 +1,3 @@
-import json
 from typing import Literal
 
 from fastapi import APIRouter, Query, Request
@@ -10,11 +9,8 @@ from socialaid.payments.adapters.metrics import record_payroll
 from socialaid.payments.api.deps import DbDep, IdempotencyKey, SettingsDep, problems
 from socialaid.payments.schemas import PaymentRead, PayrollCreate, PayrollCreated, PayrollRead
 from socialaid.payments.use_cases.disbursement import send_payroll
-from socialaid.payments.use_cases.payrolls import (
-    create_payroll,
-    list_payroll_payments,
-    read_payroll,
-)
+from socialaid.payments.use_cases.payments import list_payroll_payments
+from socialaid.payments.use_cases.payrolls import create_payroll, read_payroll
 from socialaid.web.idempotency import run_idempotent
 
 router = APIRouter(prefix="/v1/payrolls", tags=["payrolls"])
@@ -34,15 +30,14 @@ router = APIRouter(prefix="/v1/payrolls", tags=["payrolls"])
 async def post_payroll(
     data: PayrollCreate, request: Request, db: DbDep, idempotency_key: IdempotencyKey = None
 ) -> JSONResponse:
-    async def work(uow: UnitOfWork) -> tuple[int, dict]:
-        created = await create_payroll(uow, data=data)
-        return 201, PayrollCreated.model_validate(created).model_dump(mode="json")
+    async def work(uow: UnitOfWork) -> tuple[int, PayrollCreated]:
+        return 201, await create_payroll(uow, data=data)
 
     response = await run_idempotent(
         request, db, key=idempotency_key, body=data.model_dump(mode="json"), work=work
     )
     if response.status_code == 201:
-        record_payroll(json.loads(response.body))
+        record_payroll(PayrollCreated.model_validate_json(bytes(response.body)))
     return response
 
 
@@ -54,7 +49,7 @@ async def post_payroll(
 )
 async def get_payroll(payroll_id: str, db: DbDep) -> PayrollRead:
     async with db.uow() as uow:
-        return PayrollRead.model_validate(await read_payroll(uow, payroll_id=payroll_id))
+        return await read_payroll(uow, payroll_id=payroll_id)
 
 
 @router.get(
@@ -71,10 +66,9 @@ async def get_payroll_payments(
     offset: int = Query(0, ge=0),
 ) -> list[PaymentRead]:
     async with db.uow() as uow:
-        rows = await list_payroll_payments(
+        return await list_payroll_payments(
             uow, payroll_id=payroll_id, status=status, limit=limit, offset=offset
         )
-    return [PaymentRead.model_validate(r) for r in rows]
 
 
 @router.post(
@@ -89,10 +83,9 @@ async def get_payroll_payments(
     "(safe to repeat: the bank never pays an instruction twice)",
 )
 async def submit_payroll(payroll_id: str, db: DbDep, settings: SettingsDep) -> PayrollRead:
-    summary = await send_payroll(
+    return await send_payroll(
         db=db,
         bank=bank_client(settings),
         payroll_id=payroll_id,
         batch_size=settings.bank_batch_size,
     )
-    return PayrollRead.model_validate(summary)

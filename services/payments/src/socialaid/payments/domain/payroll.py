@@ -5,22 +5,27 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Final, Literal
 
 from socialaid.core.money import round_yuan
 
 ZERO = Decimal("0.00")
 
 
+PayrollState = Literal["locked", "submitted", "completed"]
+PaymentState = Literal["pending", "settled", "failed"]
+
+
 class PayrollStatus:
-    LOCKED = "locked"
-    SUBMITTED = "submitted"
-    COMPLETED = "completed"
+    LOCKED: Final = "locked"
+    SUBMITTED: Final = "submitted"
+    COMPLETED: Final = "completed"
 
 
 class PaymentStatus:
-    PENDING = "pending"
-    SETTLED = "settled"
-    FAILED = "failed"
+    PENDING: Final = "pending"
+    SETTLED: Final = "settled"
+    FAILED: Final = "failed"
 
 
 @dataclass(frozen=True)

@@ -13,13 +13,10 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Sequence
-from typing import Any
-
-from sqlalchemy import RowMapping
 
 from socialaid.contracts.events import PaymentFailed, PaymentSettled
 from socialaid.db import Database, UnitOfWork
-from socialaid.events.outbox import add_event
+from socialaid.events.sink import EventSink, OutboxSink
 from socialaid.payments.adapters.bank import BankClient, BankResult, Transfer
 from socialaid.payments.adapters.metrics import record_payroll
 from socialaid.payments.domain.payroll import (
@@ -29,112 +26,133 @@ from socialaid.payments.domain.payroll import (
     backoff_seconds,
     outcome,
 )
-from socialaid.payments.repository import PaymentsRepository, parse_uuid
+from socialaid.payments.domain.records import InstructionRecord, NewLedgerEntry
+from socialaid.payments.repository import LedgerRepository, PayrollRepository, parse_uuid
+from socialaid.payments.schemas import PayrollRead
 from socialaid.payments.use_cases import SOURCE
 from socialaid.payments.use_cases.payrolls import read_payroll
 
 log = logging.getLogger("socialaid.payments.disbursement")
 
 
-def _transfer(row: RowMapping) -> Transfer:
+def _transfer(i: InstructionRecord) -> Transfer:
     return Transfer(
-        instruction_id=str(row["id"]),
-        account_number=row["payee_account_number"],
-        account_name=row["payee_account_name"],
-        amount=row["amount"],
-        remark=f"{row['programme']} {row['month']}",
+        instruction_id=str(i.id),
+        account_number=i.payee_account_number,
+        account_name=i.payee_account_name,
+        amount=i.amount,
+        remark=f"{i.programme} {i.month}",
     )
 
 
-async def record_bank_result(
-    uow: UnitOfWork, *, instruction: RowMapping, result: BankResult
+async def _settle(
+    uow: UnitOfWork, i: InstructionRecord, result: BankResult, events: EventSink, now: dt.datetime
 ) -> bool:
-    """Apply one bank result; ``False`` when another sender already recorded it (nothing changes)."""
-    repo = PaymentsRepository(uow.session)
-    now = dt.datetime.now(dt.UTC)
-    common = {
-        "payment_id": str(instruction["id"]),
-        "payroll_id": str(instruction["payroll_id"]),
-        "case_id": instruction["case_id"],
-        "programme": instruction["programme"],
-        "region_code": instruction["region_code"],
-        "month": instruction["month"],
-        "amount": instruction["amount"],
-    }
-    if result.status == PaymentStatus.SETTLED:
-        if not result.bank_reference:
-            log.error("bank settled %s without a reference; left pending", instruction["id"])
-            return False
-        if not await repo.resolve_instruction(
-            instruction["id"],
-            instruction["version"],
-            status="settled",
-            bank_reference=result.bank_reference,
-        ):
-            return False
-        await repo.add_ledger_entry(
-            payment_id=instruction["id"],
-            programme=instruction["programme"],
-            region_code=instruction["region_code"],
-            month=instruction["month"],
-            amount=instruction["amount"],
-            kind="disbursement",
+    if not result.bank_reference:
+        log.error("bank settled %s without a reference; left pending", i.id)
+        return False
+    if not await PayrollRepository(uow.session).settle_instruction(
+        i.id, i.version, bank_reference=result.bank_reference
+    ):
+        return False
+    await LedgerRepository(uow.session).add(
+        NewLedgerEntry(
+            payment_id=i.id,
+            programme=i.programme,
+            region_code=i.region_code,
+            month=i.month,
+            amount=i.amount,
             bank_reference=result.bank_reference,
         )
-        await add_event(
-            uow.session,
-            PaymentSettled(**common, bank_reference=result.bank_reference, settled_at=now),
-            source=SOURCE,
-        )
-    else:
-        code = result.failure_code or "UNKNOWN"
-        reason = result.failure_reason or "The bank gave no reason."
-        if not await repo.resolve_instruction(
-            instruction["id"],
-            instruction["version"],
-            status="failed",
+    )
+    await events.add(
+        PaymentSettled(
+            payment_id=str(i.id),
+            payroll_id=str(i.payroll_id),
+            case_id=i.case_id,
+            programme=i.programme,
+            region_code=i.region_code,
+            month=i.month,
+            amount=i.amount,
             bank_reference=result.bank_reference,
-            failure_code=code,
-            failure_reason=reason,
-        ):
-            return False
-        await add_event(
-            uow.session,
-            PaymentFailed(**common, failure_code=code, failure_reason=reason, failed_at=now),
-            source=SOURCE,
+            settled_at=now,
         )
-    await repo.mark_submitted(instruction["payroll_id"], now)
+    )
     return True
 
 
-async def complete_payroll(uow: UnitOfWork, *, payroll_id: str) -> dict[str, Any]:
+async def _fail(
+    uow: UnitOfWork, i: InstructionRecord, result: BankResult, events: EventSink, now: dt.datetime
+) -> bool:
+    code = result.failure_code or "UNKNOWN"
+    reason = result.failure_reason or "The bank gave no reason."
+    if not await PayrollRepository(uow.session).fail_instruction(
+        i.id,
+        i.version,
+        bank_reference=result.bank_reference,
+        failure_code=code,
+        failure_reason=reason,
+    ):
+        return False
+    await events.add(
+        PaymentFailed(
+            payment_id=str(i.id),
+            payroll_id=str(i.payroll_id),
+            case_id=i.case_id,
+            programme=i.programme,
+            region_code=i.region_code,
+            month=i.month,
+            amount=i.amount,
+            failure_code=code,
+            failure_reason=reason,
+            failed_at=now,
+        )
+    )
+    return True
+
+
+async def record_bank_result(
+    uow: UnitOfWork,
+    *,
+    instruction: InstructionRecord,
+    result: BankResult,
+    sink: EventSink | None = None,
+) -> bool:
+    """Apply one bank result; ``False`` when another sender already recorded it (nothing changes).
+
+    ``PaymentSettled`` / ``PaymentFailed`` go to ``sink`` (the outbox in the same transaction
+    by default).
+    """
+    events = sink or OutboxSink(uow.session, source=SOURCE)
+    now = dt.datetime.now(dt.UTC)
+    if result.status == PaymentStatus.SETTLED:
+        recorded = await _settle(uow, instruction, result, events, now)
+    else:
+        recorded = await _fail(uow, instruction, result, events, now)
+    if recorded:
+        await PayrollRepository(uow.session).mark_submitted(instruction.payroll_id, now)
+    return recorded
+
+
+async def complete_payroll(uow: UnitOfWork, *, payroll_id: str) -> PayrollRead:
     """Close the payroll when every instruction has a result and the totals reconcile."""
-    repo = PaymentsRepository(uow.session)
-    row = await repo.get_payroll(payroll_id, for_update=True)
-    if row["status"] != PayrollStatus.COMPLETED:
+    repo = PayrollRepository(uow.session)
+    p = await repo.get(payroll_id, for_update=True)
+    if p.status != PayrollStatus.COMPLETED:
         state = outcome(
-            Totals(row["control_count"], row["control_total"]),
-            await repo.instruction_amounts(row["id"]),
+            Totals(p.control_count, p.control_total), await repo.instruction_amounts(p.id)
         )
         if state.complete and state.reconciles:
-            await repo.update_payroll(
-                row["id"],
-                row["version"],
-                status=PayrollStatus.COMPLETED,
+            await repo.complete(
+                p.id,
+                p.version,
+                state=state,
                 completed_at=dt.datetime.now(dt.UTC),
-                settled_count=state.settled.count,
-                settled_total=state.settled.total,
-                failed_count=state.failed.count,
-                failed_total=state.failed.total,
-                next_attempt_at=None,
-                last_error=None,
-                submitted_at=row["submitted_at"] or dt.datetime.now(dt.UTC),
+                submitted_at=p.submitted_at or dt.datetime.now(dt.UTC),
             )
         elif state.complete:
-            log.error("payroll %s does not reconcile with its control totals", row["id"])
-            await repo.update_payroll(
-                row["id"], last_error="results do not reconcile with control totals"
-            )
+            log.error("payroll %s does not reconcile with its control totals", p.id)
+            await repo.note_error(p.id, error="results do not reconcile with control totals")
     return await read_payroll(uow, payroll_id=payroll_id)
 
 
@@ -142,32 +160,30 @@ async def record_send_failure(
     uow: UnitOfWork, *, payroll_id: str, error: str, backoff_base: float, backoff_max: float
 ) -> dt.datetime:
     """Schedule the next attempt with exponential back-off; instructions stay untouched."""
-    repo = PaymentsRepository(uow.session)
-    row = await repo.get_payroll(payroll_id, for_update=True)
-    attempts = row["send_attempts"] + 1
+    repo = PayrollRepository(uow.session)
+    p = await repo.get(payroll_id, for_update=True)
+    attempts = p.send_attempts + 1
     at = dt.datetime.now(dt.UTC) + dt.timedelta(
         seconds=backoff_seconds(attempts, base=backoff_base, maximum=backoff_max)
     )
-    await repo.update_payroll(
-        row["id"], send_attempts=attempts, next_attempt_at=at, last_error=error[:2000]
-    )
+    await repo.schedule_retry(p.id, attempts=attempts, at=at, error=error[:2000])
     return at
 
 
 async def list_due_payrolls(uow: UnitOfWork, *, now: dt.datetime, limit: int) -> list[str]:
     """Open payrolls whose next send attempt is due, oldest lock first."""
-    return [
-        str(pid) for pid in await PaymentsRepository(uow.session).due_payrolls(now=now, limit=limit)
-    ]
+    return [str(pid) for pid in await PayrollRepository(uow.session).list_due(now=now, limit=limit)]
 
 
-def _chunks(rows: Sequence[RowMapping], size: int) -> list[Sequence[RowMapping]]:
-    return [rows[i : i + size] for i in range(0, len(rows), size)]
+def _chunks(
+    instructions: Sequence[InstructionRecord], size: int
+) -> list[Sequence[InstructionRecord]]:
+    return [instructions[i : i + size] for i in range(0, len(instructions), size)]
 
 
 async def send_payroll(
     *, db: Database, bank: BankClient, payroll_id: str, batch_size: int = 500
-) -> dict[str, Any]:
+) -> PayrollRead:
     """Submit the payroll's pending instructions and record every result (safe to repeat).
 
     Raises :class:`BankUnavailable` / :class:`BankRejected` when the bank cannot be
@@ -175,11 +191,11 @@ async def send_payroll(
     """
     pid = parse_uuid(payroll_id, "payroll")
     async with db.uow() as uow:
-        repo = PaymentsRepository(uow.session)
-        row = await repo.get_payroll(pid)
+        repo = PayrollRepository(uow.session)
+        p = await repo.get(pid)
         pending = (
             []
-            if row["status"] == PayrollStatus.COMPLETED
+            if p.status == PayrollStatus.COMPLETED
             else await repo.list_instructions(pid, status=PaymentStatus.PENDING)
         )
     for chunk in _chunks(pending, batch_size):
@@ -188,7 +204,7 @@ async def send_payroll(
             for r in await bank.submit_batch(str(pid), [_transfer(i) for i in chunk])
         }
         for instruction in chunk:
-            result = results.get(str(instruction["id"]))
+            result = results.get(str(instruction.id))
             if result is None:
                 continue  # the bank did not answer for it: it stays pending and is resent next time
             async with db.uow() as uow:

@@ -2,32 +2,39 @@
 
 from __future__ import annotations
 
-import uuid
-from typing import Any
-
-from sqlalchemy import RowMapping
+from typing import Literal
 
 from socialaid.contracts.events import CaseApproved
 from socialaid.core.ids import uuid7
 from socialaid.core.money import round_yuan
 from socialaid.db import UnitOfWork
-from socialaid.payments.repository import PaymentsRepository
+from socialaid.payments.domain.records import (
+    EntitlementChangeRecord,
+    EntitlementRecord,
+    EntitlementTerms,
+    NewEntitlement,
+    NewEntitlementChange,
+)
+from socialaid.payments.repository import EntitlementRepository
+from socialaid.payments.schemas import EntitlementChange, EntitlementRead, Payee
+
+ApprovalOutcome = Literal["created", "unchanged", "changed"]
 
 
-def _values(event: CaseApproved) -> dict[str, Any]:
-    return {
-        "region_code": event.region_code,
-        "monthly_amount": round_yuan(event.monthly_amount),
-        "start_month": event.start_month,
-        "payee_account_name": event.payee.account_name,
-        "payee_account_number": event.payee.account_number,
-        "payee_bank_code": event.payee.bank_code,
-    }
+def _terms(event: CaseApproved) -> EntitlementTerms:
+    return EntitlementTerms(
+        region_code=event.region_code,
+        monthly_amount=round_yuan(event.monthly_amount),
+        start_month=event.start_month,
+        payee_account_name=event.payee.account_name,
+        payee_account_number=event.payee.account_number,
+        payee_bank_code=event.payee.bank_code,
+    )
 
 
 async def record_approval(
     uow: UnitOfWork, *, event: CaseApproved, event_id: str | None = None
-) -> str:
+) -> ApprovalOutcome:
     """Create the case's entitlement, or apply a later approval to it (recording the change).
 
     Returns ``created``, ``unchanged`` or ``changed``. Duplicate deliveries of the
@@ -35,78 +42,79 @@ async def record_approval(
     """
     if event.monthly_amount < 0:
         raise ValueError("an approved monthly amount cannot be negative")
-    repo = PaymentsRepository(uow.session)
-    values = _values(event)
-    created = await repo.add_entitlement(
-        id=uuid7(),
-        case_id=event.case_id,
-        programme=event.programme,
-        status="active",
-        version=1,
-        source_event_id=event_id,
-        **values,
+    repo = EntitlementRepository(uow.session)
+    terms = _terms(event)
+    created = await repo.add(
+        NewEntitlement(
+            id=uuid7(),
+            case_id=event.case_id,
+            programme=event.programme,
+            terms=terms,
+            status="active",
+            version=1,
+            source_event_id=event_id,
+        )
     )
     if created:
         return "created"
-    row = await repo.get_entitlement_of_case(event.case_id, event.programme, for_update=True)
-    assert row is not None
-    if all(row[k] == v for k, v in values.items()):
+    current = await repo.get_of_case(event.case_id, event.programme, for_update=True)
+    assert current is not None  # the insert above conflicted with this very row
+    if current.terms == terms:
         return "unchanged"
-    await repo.update_entitlement(row["id"], row["version"], source_event_id=event_id, **values)
-    await repo.add_entitlement_change(
-        entitlement_id=row["id"],
-        from_version=row["version"],
-        old_amount=row["monthly_amount"],
-        new_amount=values["monthly_amount"],
-        old_start_month=row["start_month"],
-        new_start_month=values["start_month"],
-        reason="a later approval of the case",
-        source_event_id=event_id,
+    await repo.set_terms(current.id, current.version, terms=terms, source_event_id=event_id)
+    await repo.add_change(
+        NewEntitlementChange(
+            entitlement_id=current.id,
+            from_version=current.version,
+            old_amount=current.monthly_amount,
+            new_amount=terms.monthly_amount,
+            old_start_month=current.start_month,
+            new_start_month=terms.start_month,
+            reason="a later approval of the case",
+            source_event_id=event_id,
+        )
     )
     return "changed"
 
 
-def entitlement_view(row: RowMapping, changes: list[RowMapping]) -> dict[str, Any]:
-    return {
-        "entitlement_id": str(row["id"]),
-        "case_id": row["case_id"],
-        "programme": row["programme"],
-        "region_code": row["region_code"],
-        "monthly_amount": row["monthly_amount"],
-        "start_month": row["start_month"],
-        "end_month": row["end_month"],
-        "payee": {
-            "account_name": row["payee_account_name"],
-            "account_number": row["payee_account_number"],
-            "bank_code": row["payee_bank_code"],
-        },
-        "status": row["status"],
-        "version": row["version"],
-        "changes": [
-            {
-                k: c[k]
-                for k in (
-                    "from_version",
-                    "old_amount",
-                    "new_amount",
-                    "old_start_month",
-                    "new_start_month",
-                    "reason",
-                    "at",
-                )
-            }
+def entitlement_read(
+    e: EntitlementRecord, changes: list[EntitlementChangeRecord]
+) -> EntitlementRead:
+    return EntitlementRead(
+        entitlement_id=str(e.id),
+        case_id=e.case_id,
+        programme=e.programme,
+        region_code=e.region_code,
+        monthly_amount=e.monthly_amount,
+        start_month=e.start_month,
+        end_month=e.end_month,
+        payee=Payee(
+            account_name=e.payee_account_name,
+            account_number=e.payee_account_number,
+            bank_code=e.payee_bank_code,
+        ),
+        status=e.status,
+        version=e.version,
+        changes=[
+            EntitlementChange(
+                from_version=c.from_version,
+                old_amount=c.old_amount,
+                new_amount=c.new_amount,
+                old_start_month=c.old_start_month,
+                new_start_month=c.new_start_month,
+                reason=c.reason,
+                at=c.at,
+            )
             for c in changes
         ],
-    }
+    )
 
 
 async def list_entitlements(
     uow: UnitOfWork, *, case_id: str | None, limit: int = 100
-) -> list[dict[str, Any]]:
-    repo = PaymentsRepository(uow.session)
-    rows = await repo.list_entitlements(case_id=case_id, limit=limit)
-    out = []
-    for row in rows:
-        changes = await repo.list_entitlement_changes(uuid.UUID(str(row["id"])))
-        out.append(entitlement_view(row, list(changes)))
-    return out
+) -> list[EntitlementRead]:
+    repo = EntitlementRepository(uow.session)
+    return [
+        entitlement_read(e, await repo.list_changes(e.id))
+        for e in await repo.list_by_case(case_id=case_id, limit=limit)
+    ]

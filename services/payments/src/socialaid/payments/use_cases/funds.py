@@ -7,7 +7,7 @@ from socialaid.core.errors import NotFound
 from socialaid.core.regions import is_known_region
 from socialaid.db import UnitOfWork
 from socialaid.payments.domain.coverage import covered_regions
-from socialaid.payments.repository import PaymentsRepository
+from socialaid.payments.repository import LedgerRepository
 from socialaid.payments.schemas import LedgerSummary
 
 
@@ -18,13 +18,13 @@ async def read_ledger(
     if region_code is not None and not is_known_region(region_code):
         raise NotFound(f"Unknown region {region_code}.")
     regions = covered_regions(region_code) if region_code else None
-    row = await PaymentsRepository(uow.session).ledger_summary(
+    totals = await LedgerRepository(uow.session).summary(
         programme=programme, regions=regions, month=month
     )
     return LedgerSummary(
         programme=programme,
         region_code=region_code,
         month=month,
-        entries=row["entries"],
-        total=row["total"],
+        entries=totals.entries,
+        total=totals.total,
     )
