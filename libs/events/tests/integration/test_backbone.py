@@ -253,7 +253,12 @@ async def test_poison_is_parked_and_dead_lettered_its_subject_held_others_flow_t
         await uow.session.execute(text("UPDATE switch SET \"on\" = false WHERE name = 'poison'"))
         await uow.commit()
     result = await consumer.applier.redrive("poison-1")
-    assert result == {"subject": "poison-1", "applied": 2, "remaining": 0}
+    assert (result.subject, result.applied, result.remaining, result.error) == (
+        "poison-1",
+        2,
+        0,
+        None,
+    )
     assert [n for a, n in await effects(env["db"]) if a == "poison-1"] == [-5, 7]
 
 

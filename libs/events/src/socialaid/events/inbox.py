@@ -32,6 +32,32 @@ _tracer = trace.get_tracer("socialaid.events")
 Handler = Callable[[Any, Envelope, UnitOfWork], Awaitable[None]]
 
 
+@dataclass(frozen=True, slots=True)
+class ParkedMessage:
+    """A message the consumer set aside: poison (failed every attempt) or held (behind one)."""
+
+    id: int
+    subject: str
+    topic: str
+    partition: int
+    offset: int
+    event_id: str | None
+    event_type: str | None
+    reason: str
+    error: str | None
+    parked_at: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
+class RedriveResult:
+    """What a redrive of one subject did; ``error`` when a message failed again."""
+
+    subject: str
+    applied: int
+    remaining: int
+    error: str | None = None
+
+
 class PermanentError(Exception):
     """The message can never be applied (bad data, impossible transition): park it at once."""
 
@@ -187,7 +213,7 @@ class Applier:
                 )
             await uow.commit()
 
-    async def redrive(self, subject: str) -> dict[str, Any]:
+    async def redrive(self, subject: str) -> RedriveResult:
         """Re-apply a subject's parked messages in arrival order; stop at the first that fails again."""
         applied = 0
         while True:
@@ -210,7 +236,7 @@ class Applier:
                     .first()
                 )
                 if row is None:
-                    return {"subject": subject, "applied": applied, "remaining": 0}
+                    return RedriveResult(subject=subject, applied=applied, remaining=0)
                 await uow.session.execute(
                     update(parked_message)
                     .where(parked_message.c.id == row["id"])
@@ -228,12 +254,12 @@ class Applier:
                         await self.apply(uow, env, sub)
                 except Exception as exc:  # still failing: leave it parked
                     await uow.rollback()
-                    return {
-                        "subject": subject,
-                        "applied": applied,
-                        "remaining": await self._count_open(subject),
-                        "error": f"{type(exc).__name__}: {exc}"[:2000],
-                    }
+                    return RedriveResult(
+                        subject=subject,
+                        applied=applied,
+                        remaining=await self._count_open(subject),
+                        error=f"{type(exc).__name__}: {exc}"[:2000],
+                    )
                 await uow.commit()
                 applied += 1
 
@@ -269,35 +295,45 @@ class Applier:
             )
             return int((await uow.session.execute(q)).scalar_one())
 
-    async def list_parked(self, limit: int = 100) -> list[dict[str, Any]]:
+    async def list_parked(self, limit: int = 100) -> list[ParkedMessage]:
         async with self.db.uow() as uow:
             rows = (
-                (
-                    await uow.session.execute(
-                        select(
-                            parked_message.c.id,
-                            parked_message.c.subject,
-                            parked_message.c.topic,
-                            parked_message.c.partition,
-                            parked_message.c.offset,
-                            parked_message.c.event_id,
-                            parked_message.c.event_type,
-                            parked_message.c.reason,
-                            parked_message.c.error,
-                            parked_message.c.parked_at,
-                        )
-                        .where(
-                            parked_message.c.consumer == self.consumer,
-                            parked_message.c.redriven_at.is_(None),
-                        )
-                        .order_by(parked_message.c.id)
-                        .limit(limit)
+                await uow.session.execute(
+                    select(
+                        parked_message.c.id,
+                        parked_message.c.subject,
+                        parked_message.c.topic,
+                        parked_message.c.partition,
+                        parked_message.c.offset,
+                        parked_message.c.event_id,
+                        parked_message.c.event_type,
+                        parked_message.c.reason,
+                        parked_message.c.error,
+                        parked_message.c.parked_at,
                     )
+                    .where(
+                        parked_message.c.consumer == self.consumer,
+                        parked_message.c.redriven_at.is_(None),
+                    )
+                    .order_by(parked_message.c.id)
+                    .limit(limit)
                 )
-                .mappings()
-                .all()
-            )
-            return [dict(r) for r in rows]
+            ).all()
+            return [
+                ParkedMessage(
+                    id=r.id,
+                    subject=r.subject,
+                    topic=r.topic,
+                    partition=r.partition,
+                    offset=r.offset,
+                    event_id=r.event_id,
+                    event_type=r.event_type,
+                    reason=r.reason,
+                    error=r.error,
+                    parked_at=r.parked_at,
+                )
+                for r in rows
+            ]
 
 
 def decode(msg: RawMessage) -> tuple[Envelope | None, str | None]:

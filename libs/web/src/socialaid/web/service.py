@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import datetime as dt
 import importlib
 import logging
 import os
@@ -20,6 +21,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, FastAPI, Request
+from pydantic import BaseModel, Field
 
 from socialaid.core.errors import NotFound
 from socialaid.core.logging import configure_logging
@@ -71,6 +73,33 @@ async def get_settings(request: Request) -> Any:
 DbDep = Annotated[Database, Depends(get_db)]
 
 
+class ParkedMessageRead(BaseModel):
+    """A message set aside by this service's consumer."""
+
+    id: int
+    subject: str
+    topic: str
+    partition: int
+    offset: int
+    event_id: str | None
+    event_type: str | None
+    reason: str = Field(description="poison (failed every attempt) or held (behind a parked one)")
+    error: str | None
+    parked_at: dt.datetime
+
+
+class RedriveRead(BaseModel):
+    subject: str
+    applied: int = Field(description="messages re-applied, in arrival order")
+    remaining: int = Field(description="messages of the subject still parked")
+    error: str | None = Field(None, description="why the first remaining message failed again")
+
+
+class DiscardRead(BaseModel):
+    id: int
+    discarded: bool
+
+
 def _admin_router(spec: ServiceSpec) -> APIRouter:
     router = APIRouter(prefix="/v1/admin/parked", tags=["operations"])
 
@@ -84,18 +113,30 @@ def _admin_router(spec: ServiceSpec) -> APIRouter:
             subscriptions=spec.subscriptions(settings),
         )
 
-    @router.get("", summary="Messages parked by this service's consumer (poison and held)")
-    async def list_parked(request: Request) -> list[dict[str, Any]]:
-        return await applier(request).list_parked()
+    @router.get(
+        "",
+        response_model=list[ParkedMessageRead],
+        summary="Messages parked by this service's consumer (poison and held)",
+    )
+    async def list_parked(request: Request) -> list[ParkedMessageRead]:
+        return [
+            ParkedMessageRead.model_validate(p, from_attributes=True)
+            for p in await applier(request).list_parked()
+        ]
 
     @router.post(
-        "/subjects/{subject}/redrive", summary="Re-apply a subject's parked messages in order"
+        "/subjects/{subject}/redrive",
+        response_model=RedriveRead,
+        response_model_exclude_none=True,
+        summary="Re-apply a subject's parked messages in order",
     )
-    async def redrive(subject: str, request: Request) -> dict[str, Any]:
-        return await applier(request).redrive(subject)
+    async def redrive(subject: str, request: Request) -> RedriveRead:
+        result = await applier(request).redrive(subject)
+        return RedriveRead.model_validate(result, from_attributes=True)
 
     @router.post(
         "/{parked_id}/discard",
+        response_model=DiscardRead,
         summary="Give up on one parked message (recorded with a note)",
         responses={
             404: {"description": "No open parked message with this id", "content": {MEDIA_TYPE: {}}}
@@ -103,10 +144,10 @@ def _admin_router(spec: ServiceSpec) -> APIRouter:
     )
     async def discard(
         parked_id: int, request: Request, note: str = "discarded by operator"
-    ) -> dict[str, Any]:
+    ) -> DiscardRead:
         if not await applier(request).discard(parked_id, note):
             raise NotFound(f"No open parked message {parked_id}.")
-        return {"id": parked_id, "discarded": True}
+        return DiscardRead(id=parked_id, discarded=True)
 
     return router
 
