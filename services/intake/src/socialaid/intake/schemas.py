@@ -202,7 +202,7 @@ class CaseListItemRead(BaseModel):
     region_code: str
     status: str
     monthly_amount: Money | None
-    updated_at: IsoDateTime
+    updated_at: dt.datetime
 
 
 class CaseAcceptanceRead(BaseModel):

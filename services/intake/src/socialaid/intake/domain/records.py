@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from pydantic import TypeAdapter
+
 from socialaid.contracts.events import (
     AssessmentCompleted,
     DeclaredAssets,
@@ -116,16 +118,7 @@ class Proposal:
 
     @classmethod
     def from_document(cls, doc: Document) -> Proposal:
-        return cls(
-            assessment_id=doc["assessment_id"],
-            eligible=doc["eligible"],
-            amount=Decimal(doc["amount"]),
-            standard=Decimal(doc["standard"]),
-            per_capita_income=Decimal(doc["per_capita_income"]),
-            reason_codes=tuple(doc["reason_codes"]),
-            benefit_month=doc["benefit_month"],
-            rule_set_version=doc["rule_set_version"],
-        )
+        return _PROPOSAL.validate_python(doc)
 
     def to_document(self) -> Document:
         return {
@@ -166,15 +159,7 @@ class Verification:
 
     @classmethod
     def from_document(cls, doc: Document) -> Verification:
-        return cls(
-            verification_id=doc["verification_id"],
-            verified_monthly_income=Decimal(doc["verified_monthly_income"]),
-            financial_assets=Decimal(doc["financial_assets"]),
-            vehicles=doc["vehicles"],
-            properties=doc["properties"],
-            discrepancies=tuple(Discrepancy.model_validate(d) for d in doc["discrepancies"]),
-            evidence_count=doc["evidence_count"],
-        )
+        return _VERIFICATION.validate_python(doc)
 
     def to_document(self) -> Document:
         return {
@@ -186,3 +171,8 @@ class Verification:
             "discrepancies": [d.model_dump() for d in self.discrepancies],
             "evidence_count": self.evidence_count,
         }
+
+
+# The stored documents are parsed (decimal strings, lists) by pydantic, never picked apart by key.
+_PROPOSAL = TypeAdapter(Proposal)
+_VERIFICATION = TypeAdapter(Verification)
