@@ -13,6 +13,7 @@ from socialaid.db import Database
 from socialaid.devsim.bank import create_app as create_bank
 from socialaid.payments.config import Settings
 from socialaid.payments.main import SPEC
+from socialaid.testkit.plugin import MigratedDb
 from socialaid.web.service import create_app
 
 ALEMBIC_INI = str(Path(__file__).resolve().parents[1] / "alembic.ini")
@@ -43,10 +44,11 @@ def bank_url() -> Iterator[str]:
     thread.join(timeout=10)
 
 
-@pytest_asyncio.fixture(scope="session")
-async def settings(migrated_database, bank_url: str) -> Settings:  # type: ignore[no-untyped-def]
+@pytest_asyncio.fixture
+async def settings(isolated_database: MigratedDb, bank_url: str) -> Settings:
+    """Settings pointing at this test's own database (cloned from the migrated template)."""
     return Settings(
-        database_url=await migrated_database("payments", ALEMBIC_INI),
+        database_url=await isolated_database("payments", ALEMBIC_INI),
         bank_url=bank_url,
         bank_timeout_seconds=2.0,
         disbursement_poll_seconds=0.1,
@@ -55,7 +57,7 @@ async def settings(migrated_database, bank_url: str) -> Settings:  # type: ignor
     )
 
 
-@pytest_asyncio.fixture(scope="session")
+@pytest_asyncio.fixture
 async def client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
     app = create_app(SPEC, settings)
     async with httpx.AsyncClient(
@@ -65,7 +67,7 @@ async def client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
     await app.state.db.dispose()
 
 
-@pytest_asyncio.fixture(scope="session")
+@pytest_asyncio.fixture
 async def db(settings: Settings) -> AsyncIterator[Database]:
     database = Database(settings.database_url, pool_size=5)
     yield database

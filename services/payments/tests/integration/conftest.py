@@ -4,6 +4,7 @@ import uuid
 from decimal import Decimal
 from typing import Any
 
+import httpx
 import pytest_asyncio
 from sqlalchemy import text
 
@@ -13,27 +14,10 @@ from socialaid.events.envelope import Envelope
 from socialaid.events.inbox import Applier
 from socialaid.payments.main import SPEC
 
-TABLES = (
-    "ledger_entry",
-    "payment_instruction",
-    "payroll",
-    "entitlement_change",
-    "entitlement",
-    "outbox",
-    "outbox_sequence",
-    "inbox",
-    "consumer_position",
-    "parked_message",
-    "idempotency_record",
-)
-
 
 @pytest_asyncio.fixture(autouse=True)
-async def clean(db: Database, bank) -> None:  # type: ignore[no-untyped-def]
-    """Each test starts from empty payments tables and a bank without faults."""
-    async with db.uow() as uow:
-        await uow.session.execute(text(f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY CASCADE"))
-        await uow.commit()
+async def bank_without_faults(bank: httpx.AsyncClient) -> None:
+    """Each test starts with a bank that answers (its own database is already empty)."""
     await bank.put("/sim/faults", json={"mode": "none", "count": 0})
 
 
