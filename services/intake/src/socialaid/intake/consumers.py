@@ -34,10 +34,12 @@ E = TypeVar("E", bound=Contract)
 async def _apply(
     use_case: Callable[[IntakeUnitOfWork, E], Awaitable[None]], event: E, uow: UnitOfWork
 ) -> None:
+    """Run the use case in the inbox's transaction; an event for a case intake never had can
+    never be applied, so it is parked at once."""
     try:
         await use_case(SqlIntakeUnitOfWork(uow), event)
     except NotFound as exc:
-        raise PermanentError(f"event for unknown case {getattr(event, 'case_id', None)}") from exc
+        raise PermanentError(f"event for unknown case {event.subject()}") from exc
 
 
 async def on_verification_completed(

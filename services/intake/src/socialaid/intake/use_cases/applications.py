@@ -16,9 +16,7 @@ from socialaid.intake.schemas import (
     CaseSummary,
     SubmittedApplicationRead,
 )
-from socialaid.intake.use_cases.ports import SOURCE, IntakeUnitOfWork, apply_change
-
-__all__ = ["SOURCE", "read_application", "submit_application"]
+from socialaid.intake.use_cases.ports import IntakeUnitOfWork, apply_change
 
 
 async def submit_application(
