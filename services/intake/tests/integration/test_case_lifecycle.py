@@ -52,7 +52,7 @@ BODY = {
 }
 
 
-@pytest_asyncio.fixture(scope="module")
+@pytest_asyncio.fixture
 async def db(settings) -> AsyncIterator[Database]:  # type: ignore[no-untyped-def]
     database = Database(settings.database_url, pool_size=2)
     yield database
