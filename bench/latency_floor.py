@@ -21,7 +21,7 @@ import uvicorn
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 
-from socialaid.benefits.schemas_assessments import AssessmentCreate
+from socialaid.benefits.schemas.assessments import AssessmentCreate
 
 
 def build(database_url: str) -> FastAPI:

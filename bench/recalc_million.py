@@ -136,8 +136,8 @@ def _month(i: int) -> str:
 
 async def generate(n: int) -> None:
     from socialaid.benefits.domain.recalc import compute, group_params
+    from socialaid.benefits.recalculation.run import dibao_keys
     from socialaid.benefits.use_cases.parameters import effective_parameters
-    from socialaid.benefits.use_cases.recalculation import dibao_keys
     from socialaid.db import Database
 
     db = Database(SA_URL, pool_size=1)
@@ -239,9 +239,9 @@ async def generate(n: int) -> None:
 
 # ---------------------------------------------------------------- the measured recalculation
 async def recalculate() -> dict:
-    from socialaid.benefits.schemas import ParameterCreate
+    from socialaid.benefits.recalculation.run import discover, run_next
+    from socialaid.benefits.schemas.parameters import ParameterCreate
     from socialaid.benefits.use_cases.parameters import publish_parameter
-    from socialaid.benefits.use_cases.recalculation import discover, run_next
     from socialaid.db import Database
 
     db = Database(SA_URL, pool_size=2)
@@ -269,11 +269,11 @@ async def recalculate() -> dict:
     outbox = await conn.fetchval("SELECT count(*) FROM outbox WHERE event_type LIKE '%changed%'")
     await conn.close()
     await db.dispose()
-    assert run is not None and run["status"] == "completed", run
-    from socialaid.benefits.use_cases.recalculation import LAST_TIMINGS
+    assert run is not None and run.status == "completed", run
+    from socialaid.benefits.recalculation.run import LAST_TIMINGS
 
     return {
-        "run": run,
+        "run": run.model_dump(mode="json"),
         "wall_s": wall,
         "peak_rss_mb": rss,
         "outbox_rows": outbox,
@@ -284,9 +284,9 @@ async def recalculate() -> dict:
 async def compare_with_openfisca() -> dict:
     """Same households, in memory: our vectorised rules vs OpenFisca's gap formula."""
     from socialaid.benefits.domain.recalc import compute, group_params
-    from socialaid.benefits.recalc_store import read_batch
+    from socialaid.benefits.recalculation.run import dibao_keys
+    from socialaid.benefits.recalculation.store import read_batch
     from socialaid.benefits.use_cases.parameters import effective_parameters
-    from socialaid.benefits.use_cases.recalculation import dibao_keys
     from socialaid.db import Database
 
     db = Database(SA_URL, pool_size=1)

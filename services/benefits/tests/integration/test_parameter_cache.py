@@ -129,3 +129,44 @@ async def test_r_ca_01_every_write_moves_the_revision(sql):
     assert await revision() == start + 1  # statement-level: even a write of no rows
     await sql.execute("delete from parameter_version where key = 'no.such.key'")
     assert await revision() == start + 2
+
+
+async def test_r_ca_01_databases_cloned_from_one_template_never_share_a_copy(isolated_database):
+    """Two databases cloned from one migrated template inherit the same epoch; one write each
+    brings both to the same revision. Each must still answer from its own rows."""
+    from pathlib import Path
+
+    from socialaid.benefits.schemas.parameters import ParameterCreate
+    from socialaid.benefits.use_cases.parameters import publish_parameter
+    from socialaid.db import Database
+
+    alembic_ini = str(Path(__file__).resolve().parents[2] / "alembic.ini")
+    as_of, keys = dt.date(2031, 1, 1), ["dibao.standard"]
+    answers = []
+    for value in ("901.00", "902.00"):
+        db = Database(await isolated_database("benefits", alembic_ini), pool_size=1)
+        try:
+            async with db.uow() as uow:
+                await publish_parameter(
+                    uow,
+                    data=ParameterCreate(
+                        key="dibao.standard",
+                        region_code="141102",
+                        value=value,
+                        valid_from=dt.date(2031, 1, 1),
+                        source=source(),
+                    ),
+                )
+                await uow.commit()
+            async with db.uow() as uow:
+                used = await parameter_cache.lookup(
+                    uow.session,
+                    lineage=lineage("141102"),
+                    as_of=as_of,
+                    known_at=dt.datetime.now(dt.UTC),
+                    keys=keys,
+                )
+            answers.append(str(used["dibao.standard"].value))
+        finally:
+            await db.dispose()
+    assert answers == ["901.00", "902.00"]

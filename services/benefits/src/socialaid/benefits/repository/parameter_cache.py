@@ -7,8 +7,10 @@ process keeps a copy of ``parameter_version`` and answers the same bitemporal qu
 
 The copy is never stale: before each lookup, in the caller's transaction, one row is read —
 ``parameter_revision`` (epoch, revision), bumped by a trigger after every statement that writes
-``parameter_version``. If it moved, the copy is reloaded in one statement (the revision and the
-rows from one snapshot). A lookup therefore sees what the SQL query would have seen at that moment.
+``parameter_version``, with the database's name (a database cloned from another with
+``CREATE DATABASE … TEMPLATE`` inherits its epoch, so the epoch alone does not tell them
+apart). If it moved, the copy is reloaded in one statement (the revision and the rows from one
+snapshot). A lookup therefore sees what the SQL query would have seen at that moment.
 A transaction that wrote parameters itself reads its own uncommitted rows, as the SQL query would,
 but that copy is used for this lookup only and never kept (the transaction might roll back).
 
@@ -32,12 +34,12 @@ from socialaid.benefits.domain.parameters import ParameterUsed
 
 # The revision, and whether this transaction wrote it (then its copy is not shared).
 _REVISION = text(
-    "SELECT epoch, revision, "
+    "SELECT current_database() AS database, epoch, revision, "
     "xmin::text::bigint = pg_current_xact_id_if_assigned()::text::bigint % 4294967296 AS own "
     "FROM parameter_revision"
 )
 _LOAD = text(
-    "SELECT r.epoch, r.revision, v.id, v.key, v.region_code, v.value_numeric, v.value_json, "
+    "SELECT current_database() AS database, r.epoch, r.revision, v.id, v.key, v.region_code, v.value_numeric, v.value_json, "
     "v.valid_from, v.valid_to, v.recorded_at, v.superseded_at, v.source "
     "FROM parameter_revision r LEFT JOIN parameter_version v ON true"
 )
@@ -64,8 +66,8 @@ class _Version:
 class ParameterCopy:
     """All versions of one database's parameter table at one revision."""
 
-    def __init__(self, epoch: uuid.UUID, revision: int, rows: Sequence[Any]):
-        self.identity = (epoch, revision)
+    def __init__(self, database: str, epoch: uuid.UUID, revision: int, rows: Sequence[Any]):
+        self.identity = (database, epoch, revision)
         self._versions: dict[str, dict[str, list[_Version]]] = {}
         latest: dt.datetime | None = None
         for r in rows:
@@ -131,12 +133,15 @@ _shared: ParameterCopy | None = None
 async def current_copy(session: AsyncSession) -> ParameterCopy:
     """This process's copy, checked against (and if need be reloaded from) the database."""
     global _shared
-    epoch, revision, own = (await session.execute(_REVISION)).one()
+    database, epoch, revision, own = (await session.execute(_REVISION)).one()
     copy = _shared
-    if copy is not None and not own and copy.identity == (epoch, revision):
+    if copy is not None and not own and copy.identity == (database, epoch, revision):
         return copy
     rows = (await session.execute(_LOAD)).all()
-    loaded = ParameterCopy(rows[0].epoch, rows[0].revision, [r for r in rows if r.id is not None])
+    first = rows[0]
+    loaded = ParameterCopy(
+        first.database, first.epoch, first.revision, [r for r in rows if r.id is not None]
+    )
     if not own:
         _shared = loaded
     return loaded
