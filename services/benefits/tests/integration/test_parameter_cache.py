@@ -8,6 +8,7 @@ recorded, closed and superseded versions, and show that no writer can leave it s
 import datetime as dt
 import itertools
 import uuid
+from pathlib import Path
 
 import pytest
 
@@ -19,6 +20,7 @@ from socialaid.core.regions import lineage
 
 pytestmark = pytest.mark.integration
 
+ALEMBIC_INI = str(Path(__file__).resolve().parents[2] / "alembic.ini")
 REGIONS = ("141102", "141121", "141122", "141100", "140000")
 
 
@@ -134,17 +136,14 @@ async def test_r_ca_01_every_write_moves_the_revision(sql):
 async def test_r_ca_01_databases_cloned_from_one_template_never_share_a_copy(isolated_database):
     """Two databases cloned from one migrated template inherit the same epoch; one write each
     brings both to the same revision. Each must still answer from its own rows."""
-    from pathlib import Path
-
     from socialaid.benefits.schemas.parameters import ParameterCreate
     from socialaid.benefits.use_cases.parameters import publish_parameter
     from socialaid.db import Database
 
-    alembic_ini = str(Path(__file__).resolve().parents[2] / "alembic.ini")
     as_of, keys = dt.date(2031, 1, 1), ["dibao.standard"]
     answers = []
     for value in ("901.00", "902.00"):
-        db = Database(await isolated_database("benefits", alembic_ini), pool_size=1)
+        db = Database(await isolated_database("benefits", ALEMBIC_INI), pool_size=1)
         try:
             async with db.uow() as uow:
                 await publish_parameter(
