@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from socialaid.contracts.events import DeclaredAssets, Payee, Programme
 from socialaid.core.errors import Conflict, NotFound
+from socialaid.db.records import parse_uuid
 from socialaid.intake.db import application, case, case_status_history, household_member
 from socialaid.intake.domain.case import Case, CaseChange, CaseStatus
 from socialaid.intake.domain.records import (
@@ -23,13 +24,6 @@ from socialaid.intake.domain.records import (
     Proposal,
     Verification,
 )
-
-
-def _uuid(value: str, what: str) -> uuid.UUID:
-    try:
-        return uuid.UUID(value)
-    except ValueError as exc:
-        raise NotFound(f"No {what} {value}.") from exc
 
 
 def _application(row: Row[Any]) -> Application:
@@ -183,7 +177,9 @@ class IntakeRepository:
     async def get_application(self, application_id: str) -> Application:
         row = (
             await self.session.execute(
-                select(application).where(application.c.id == _uuid(application_id, "application"))
+                select(application).where(
+                    application.c.id == parse_uuid(application_id, "application")
+                )
             )
         ).first()
         if row is None:
@@ -191,7 +187,7 @@ class IntakeRepository:
         return _application(row)
 
     async def get_case(self, case_id: str, *, for_update: bool = False) -> Case:
-        q = select(case).where(case.c.id == _uuid(case_id, "case"))
+        q = select(case).where(case.c.id == parse_uuid(case_id, "case"))
         if for_update:
             q = q.with_for_update()
         row = (await self.session.execute(q)).first()
@@ -202,7 +198,7 @@ class IntakeRepository:
     async def list_cases_of_application(self, application_id: str) -> list[CaseOfApplication]:
         rows = await self.session.execute(
             select(case.c.id, case.c.programme, case.c.status)
-            .where(case.c.application_id == _uuid(application_id, "application"))
+            .where(case.c.application_id == parse_uuid(application_id, "application"))
             .order_by(case.c.programme)
         )
         return [
@@ -212,7 +208,7 @@ class IntakeRepository:
     async def list_members(self, application_id: str) -> list[Member]:
         rows = await self.session.execute(
             select(household_member)
-            .where(household_member.c.application_id == _uuid(application_id, "application"))
+            .where(household_member.c.application_id == parse_uuid(application_id, "application"))
             .order_by(household_member.c.position)
         )
         return [_member(r) for r in rows]
@@ -220,7 +216,7 @@ class IntakeRepository:
     async def list_history(self, case_id: str) -> list[CaseHistoryRecord]:
         rows = await self.session.execute(
             select(case_status_history)
-            .where(case_status_history.c.case_id == _uuid(case_id, "case"))
+            .where(case_status_history.c.case_id == parse_uuid(case_id, "case"))
             .order_by(case_status_history.c.id)
         )
         return [

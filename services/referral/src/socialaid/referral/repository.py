@@ -8,14 +8,13 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Sequence
-from dataclasses import fields
-from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy import Column, RowMapping, Table, delete, func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from socialaid.core.errors import NotFound
+from socialaid.db.records import columns_of, parse_uuid, to_record, values_of
 from socialaid.referral.db import (
     case_ref,
     delivery,
@@ -43,31 +42,6 @@ from socialaid.referral.domain.records import (
 )
 from socialaid.referral.domain.referral import DeliveryStatus
 
-if TYPE_CHECKING:
-    from _typeshed import DataclassInstance
-
-R = TypeVar("R", bound="DataclassInstance")
-
-
-def _columns(table: Table, record: type[DataclassInstance]) -> list[Column[Any]]:
-    """The table's columns named like the record's fields, in field order."""
-    return [table.c[f.name] for f in fields(record)]
-
-
-def _values(record: DataclassInstance) -> dict[str, Any]:
-    return {f.name: getattr(record, f.name) for f in fields(record)}
-
-
-def _to(record: type[R], row: RowMapping) -> R:
-    return record(**row)
-
-
-def as_uuid(value: str, what: str) -> uuid.UUID:
-    try:
-        return uuid.UUID(value)
-    except ValueError as exc:
-        raise NotFound(f"No {what} {value}.") from exc
-
 
 class DepartmentRepository:
     def __init__(self, session: AsyncSession):
@@ -79,24 +53,24 @@ class DepartmentRepository:
             (
                 await self.session.execute(
                     insert(department)
-                    .values(**_values(new))
+                    .values(**values_of(new))
                     .on_conflict_do_nothing(index_elements=["code"])
-                    .returning(*_columns(department, DepartmentRecord))
+                    .returning(*columns_of(department, DepartmentRecord))
                 )
             )
             .mappings()
             .first()
         )
-        return None if row is None else _to(DepartmentRecord, row)
+        return None if row is None else to_record(DepartmentRecord, row)
 
     async def get(self, code: str, *, for_update: bool = False) -> DepartmentRecord:
-        q = select(*_columns(department, DepartmentRecord)).where(department.c.code == code)
+        q = select(*columns_of(department, DepartmentRecord)).where(department.c.code == code)
         if for_update:
             q = q.with_for_update()
         row = (await self.session.execute(q)).mappings().first()
         if row is None:
             raise NotFound(f"No department {code}.")
-        return _to(DepartmentRecord, row)
+        return to_record(DepartmentRecord, row)
 
     async def exists(self, code: str) -> bool:
         q = select(func.count()).select_from(department).where(department.c.code == code)
@@ -111,7 +85,7 @@ class DepartmentRepository:
         if subscriptions:
             await self.session.execute(
                 subscription.insert(),
-                [{**_values(s), "department_code": code} for s in subscriptions],
+                [{**values_of(s), "department_code": code} for s in subscriptions],
             )
         await self.session.execute(
             update(department).where(department.c.code == code).values(updated_at=func.now())
@@ -120,22 +94,22 @@ class DepartmentRepository:
     async def list_subscriptions(self, code: str) -> list[SubscriptionRecord]:
         rows = (
             await self.session.execute(
-                select(*_columns(subscription, SubscriptionRecord))
+                select(*columns_of(subscription, SubscriptionRecord))
                 .where(subscription.c.department_code == code)
                 .order_by(subscription.c.id)
             )
         ).mappings()
-        return [_to(SubscriptionRecord, r) for r in rows]
+        return [to_record(SubscriptionRecord, r) for r in rows]
 
     async def subscriptions_for(self, event_type: str) -> list[SubscriptionRecord]:
         rows = (
             await self.session.execute(
-                select(*_columns(subscription, SubscriptionRecord))
+                select(*columns_of(subscription, SubscriptionRecord))
                 .where(subscription.c.event_types.contains([event_type]))
                 .order_by(subscription.c.id)
             )
         ).mappings()
-        return [_to(SubscriptionRecord, r) for r in rows]
+        return [to_record(SubscriptionRecord, r) for r in rows]
 
 
 class CaseRefRepository:
@@ -143,7 +117,7 @@ class CaseRefRepository:
         self.session = session
 
     async def upsert(self, ref: CaseRef, *, event_type: str) -> None:
-        stmt = insert(case_ref).values(**_values(ref), last_event_type=event_type)
+        stmt = insert(case_ref).values(**values_of(ref), last_event_type=event_type)
         await self.session.execute(
             stmt.on_conflict_do_update(
                 index_elements=["case_id"],
@@ -160,13 +134,13 @@ class CaseRefRepository:
         row = (
             (
                 await self.session.execute(
-                    select(*_columns(case_ref, CaseRef)).where(case_ref.c.case_id == case_id)
+                    select(*columns_of(case_ref, CaseRef)).where(case_ref.c.case_id == case_id)
                 )
             )
             .mappings()
             .first()
         )
-        return None if row is None else _to(CaseRef, row)
+        return None if row is None else to_record(CaseRef, row)
 
 
 class CalendarRepository:
@@ -174,28 +148,28 @@ class CalendarRepository:
         self.session = session
 
     async def list_holidays(self, *, year: int | None = None) -> list[Holiday]:
-        q = select(*_columns(holiday, Holiday)).order_by(holiday.c.day)
+        q = select(*columns_of(holiday, Holiday)).order_by(holiday.c.day)
         if year is not None:
             q = q.where(
                 holiday.c.day >= dt.date(year, 1, 1), holiday.c.day <= dt.date(year, 12, 31)
             )
-        return [_to(Holiday, r) for r in (await self.session.execute(q)).mappings()]
+        return [to_record(Holiday, r) for r in (await self.session.execute(q)).mappings()]
 
     async def put_holiday(self, entry: Holiday) -> Holiday:
-        stmt = insert(holiday).values(**_values(entry))
+        stmt = insert(holiday).values(**values_of(entry))
         row = (
             (
                 await self.session.execute(
                     stmt.on_conflict_do_update(
                         index_elements=["day"],
                         set_={k: stmt.excluded[k] for k in ("kind", "name", "source")},
-                    ).returning(*_columns(holiday, Holiday))
+                    ).returning(*columns_of(holiday, Holiday))
                 )
             )
             .mappings()
             .one()
         )
-        return _to(Holiday, row)
+        return to_record(Holiday, row)
 
 
 class DeliveryRepository:
@@ -206,25 +180,25 @@ class DeliveryRepository:
         """One delivery per (department, event); False when it already exists."""
         res = await self.session.execute(
             insert(delivery)
-            .values(**_values(new))
+            .values(**values_of(new))
             .on_conflict_do_nothing(index_elements=["department_code", "event_id"])
             .returning(delivery.c.id)
         )
         return res.first() is not None
 
     async def get(self, delivery_id: str, *, for_update: bool = False) -> DeliveryRecord:
-        q = select(*_columns(delivery, DeliveryRecord)).where(
-            delivery.c.id == as_uuid(delivery_id, "delivery")
+        q = select(*columns_of(delivery, DeliveryRecord)).where(
+            delivery.c.id == parse_uuid(delivery_id, "delivery")
         )
         if for_update:
             q = q.with_for_update()
         row = (await self.session.execute(q)).mappings().first()
         if row is None:
             raise NotFound(f"No delivery {delivery_id}.")
-        return _to(DeliveryRecord, row)
+        return to_record(DeliveryRecord, row)
 
     async def list_for(self, code: str, *, status: str | None, limit: int) -> list[DeliveryRecord]:
-        q = select(*_columns(delivery, DeliveryRecord)).where(delivery.c.department_code == code)
+        q = select(*columns_of(delivery, DeliveryRecord)).where(delivery.c.department_code == code)
         if status:
             q = q.where(delivery.c.status == status)
         rows = (
@@ -232,7 +206,7 @@ class DeliveryRepository:
                 q.order_by(delivery.c.created_at, delivery.c.id).limit(limit)
             )
         ).mappings()
-        return [_to(DeliveryRecord, r) for r in rows]
+        return [to_record(DeliveryRecord, r) for r in rows]
 
     async def claim_due(
         self, *, now: dt.datetime, lease_until: dt.datetime, limit: int
@@ -259,7 +233,7 @@ class DeliveryRepository:
                 .with_for_update(of=delivery, skip_locked=True)
             )
         ).mappings()
-        due = [_to(DueDelivery, r) for r in rows]
+        due = [to_record(DueDelivery, r) for r in rows]
         if due:
             await self.session.execute(
                 update(delivery)
@@ -270,7 +244,7 @@ class DeliveryRepository:
 
     async def record_attempt(self, delivery_id: uuid.UUID, attempt: DeliveryAttempt) -> bool:
         """Store a webhook attempt on a still-pending delivery; False when it is no longer pending."""
-        values = {k: v for k, v in _values(attempt).items() if v is not None}
+        values = {k: v for k, v in values_of(attempt).items() if v is not None}
         values |= {"last_status_code": attempt.last_status_code, "last_error": attempt.last_error}
         res = await self.session.execute(
             update(delivery)
@@ -297,25 +271,25 @@ class ReferralRepository:
             (
                 await self.session.execute(
                     referral.insert()
-                    .values(**_values(new))
-                    .returning(*_columns(referral, ReferralRecord))
+                    .values(**values_of(new))
+                    .returning(*columns_of(referral, ReferralRecord))
                 )
             )
             .mappings()
             .one()
         )
-        return _to(ReferralRecord, row)
+        return to_record(ReferralRecord, row)
 
     async def get(self, referral_id: str, *, for_update: bool = False) -> ReferralRecord:
-        q = select(*_columns(referral, ReferralRecord)).where(
-            referral.c.id == as_uuid(referral_id, "referral")
+        q = select(*columns_of(referral, ReferralRecord)).where(
+            referral.c.id == parse_uuid(referral_id, "referral")
         )
         if for_update:
             q = q.with_for_update()
         row = (await self.session.execute(q)).mappings().first()
         if row is None:
             raise NotFound(f"No referral {referral_id}.")
-        return _to(ReferralRecord, row)
+        return to_record(ReferralRecord, row)
 
     async def complete(
         self, referral_id: uuid.UUID, report: ReferralReport, *, status: str
@@ -325,14 +299,14 @@ class ReferralRepository:
                 await self.session.execute(
                     update(referral)
                     .where(referral.c.id == referral_id)
-                    .values(status=status, **_values(report))
-                    .returning(*_columns(referral, ReferralRecord))
+                    .values(status=status, **values_of(report))
+                    .returning(*columns_of(referral, ReferralRecord))
                 )
             )
             .mappings()
             .one()
         )
-        return _to(ReferralRecord, row)
+        return to_record(ReferralRecord, row)
 
     async def add_history(
         self,
@@ -356,12 +330,12 @@ class ReferralRepository:
     async def list_history(self, referral_id: uuid.UUID) -> list[StatusChangeRecord]:
         rows = (
             await self.session.execute(
-                select(*_columns(referral_history, StatusChangeRecord))
+                select(*columns_of(referral_history, StatusChangeRecord))
                 .where(referral_history.c.referral_id == referral_id)
                 .order_by(referral_history.c.id)
             )
         ).mappings()
-        return [_to(StatusChangeRecord, r) for r in rows]
+        return [to_record(StatusChangeRecord, r) for r in rows]
 
     async def list_referrals(
         self,
@@ -372,7 +346,7 @@ class ReferralRepository:
         limit: int,
         offset: int,
     ) -> list[ReferralRecord]:
-        q = select(*_columns(referral, ReferralRecord)).order_by(referral.c.due_at, referral.c.id)
+        q = select(*columns_of(referral, ReferralRecord)).order_by(referral.c.due_at, referral.c.id)
         if department_code:
             q = q.where(referral.c.department_code == department_code)
         if status:
@@ -380,7 +354,7 @@ class ReferralRepository:
         if case_id:
             q = q.where(referral.c.case_id == case_id)
         rows = (await self.session.execute(q.limit(limit).offset(offset))).mappings()
-        return [_to(ReferralRecord, r) for r in rows]
+        return [to_record(ReferralRecord, r) for r in rows]
 
     async def mark_overdue(self, *, now: dt.datetime) -> list[OverdueReferral]:
         """Open referrals past their deadline become overdue (locked rows are left for the next pass)."""
@@ -394,7 +368,7 @@ class ReferralRepository:
                 update(referral)
                 .where(referral.c.id.in_(due))
                 .values(status="overdue", escalated_at=now)
-                .returning(*_columns(referral, OverdueReferral))
+                .returning(*columns_of(referral, OverdueReferral))
             )
         ).mappings()
-        return [_to(OverdueReferral, r) for r in rows]
+        return [to_record(OverdueReferral, r) for r in rows]

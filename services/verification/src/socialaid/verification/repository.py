@@ -7,14 +7,13 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import fields
-from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy import Column, RowMapping, Table, select
+from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from socialaid.core.errors import NotFound
+from socialaid.db.records import columns_of, parse_uuid, to_record, values_of
 from socialaid.verification.db import department_query, discrepancy, evidence, verification_request
 from socialaid.verification.domain.records import (
     DepartmentQueryRecord,
@@ -24,31 +23,6 @@ from socialaid.verification.domain.records import (
     NewVerification,
     VerificationRecord,
 )
-
-if TYPE_CHECKING:
-    from _typeshed import DataclassInstance
-
-R = TypeVar("R", bound="DataclassInstance")
-
-
-def _columns(table: Table, record: type[DataclassInstance]) -> list[Column[Any]]:
-    """The table's columns named like the record's fields, in field order."""
-    return [table.c[f.name] for f in fields(record)]
-
-
-def _values(record: DataclassInstance) -> dict[str, Any]:
-    return {f.name: getattr(record, f.name) for f in fields(record)}
-
-
-def _to(record: type[R], row: RowMapping) -> R:
-    return record(**row)
-
-
-def parse_uuid(value: str, what: str) -> uuid.UUID:
-    try:
-        return uuid.UUID(value)
-    except ValueError as exc:
-        raise NotFound(f"No {what} {value}.") from exc
 
 
 class VerificationRepository:
@@ -69,7 +43,7 @@ class VerificationRepository:
         row = (
             await self.session.execute(
                 insert(verification_request)
-                .values(**_values(new))
+                .values(**values_of(new))
                 .on_conflict_do_nothing(index_elements=["programme", "case_id"])
                 .returning(verification_request.c.id)
             )
@@ -78,21 +52,21 @@ class VerificationRepository:
 
     async def add_queries(self, queries: Sequence[DepartmentQueryRecord]) -> None:
         if queries:
-            await self.session.execute(department_query.insert(), [_values(q) for q in queries])
+            await self.session.execute(department_query.insert(), [values_of(q) for q in queries])
 
     async def add_evidence(self, items: Sequence[EvidenceRecord]) -> None:
         if items:
-            await self.session.execute(evidence.insert(), [_values(e) for e in items])
+            await self.session.execute(evidence.insert(), [values_of(e) for e in items])
 
     async def add_discrepancies(self, items: Sequence[DiscrepancyRecord]) -> None:
         if items:
-            await self.session.execute(discrepancy.insert(), [_values(d) for d in items])
+            await self.session.execute(discrepancy.insert(), [values_of(d) for d in items])
 
     async def get(self, verification_id: str) -> VerificationRecord:
         row = (
             (
                 await self.session.execute(
-                    select(*_columns(verification_request, VerificationRecord)).where(
+                    select(*columns_of(verification_request, VerificationRecord)).where(
                         verification_request.c.id == parse_uuid(verification_id, "verification")
                     )
                 )
@@ -102,12 +76,12 @@ class VerificationRepository:
         )
         if row is None:
             raise NotFound(f"No verification {verification_id}.")
-        return _to(VerificationRecord, row)
+        return to_record(VerificationRecord, row)
 
     async def list_requests(
         self, *, case_id: str | None, programme: str | None, limit: int, offset: int
     ) -> list[VerificationRecord]:
-        q = select(*_columns(verification_request, VerificationRecord)).order_by(
+        q = select(*columns_of(verification_request, VerificationRecord)).order_by(
             verification_request.c.created_at.desc(), verification_request.c.id
         )
         if case_id is not None:
@@ -115,23 +89,23 @@ class VerificationRepository:
         if programme is not None:
             q = q.where(verification_request.c.programme == programme)
         rows = (await self.session.execute(q.limit(limit).offset(offset))).mappings()
-        return [_to(VerificationRecord, r) for r in rows]
+        return [to_record(VerificationRecord, r) for r in rows]
 
     async def list_evidence(self, verification_id: uuid.UUID) -> list[EvidenceSummaryRecord]:
         rows = (
             await self.session.execute(
-                select(*_columns(evidence, EvidenceSummaryRecord))
+                select(*columns_of(evidence, EvidenceSummaryRecord))
                 .where(evidence.c.verification_id == verification_id)
                 .order_by(evidence.c.source)
             )
         ).mappings()
-        return [_to(EvidenceSummaryRecord, r) for r in rows]
+        return [to_record(EvidenceSummaryRecord, r) for r in rows]
 
     async def get_evidence(self, verification_id: str, evidence_id: str) -> EvidenceRecord:
         row = (
             (
                 await self.session.execute(
-                    select(*_columns(evidence, EvidenceRecord)).where(
+                    select(*columns_of(evidence, EvidenceRecord)).where(
                         evidence.c.verification_id == parse_uuid(verification_id, "verification"),
                         evidence.c.id == parse_uuid(evidence_id, "evidence"),
                     )
@@ -142,24 +116,24 @@ class VerificationRepository:
         )
         if row is None:
             raise NotFound(f"No evidence {evidence_id} in verification {verification_id}.")
-        return _to(EvidenceRecord, row)
+        return to_record(EvidenceRecord, row)
 
     async def list_discrepancies(self, verification_id: uuid.UUID) -> list[DiscrepancyRecord]:
         rows = (
             await self.session.execute(
-                select(*_columns(discrepancy, DiscrepancyRecord))
+                select(*columns_of(discrepancy, DiscrepancyRecord))
                 .where(discrepancy.c.verification_id == verification_id)
                 .order_by(discrepancy.c.id)
             )
         ).mappings()
-        return [_to(DiscrepancyRecord, r) for r in rows]
+        return [to_record(DiscrepancyRecord, r) for r in rows]
 
     async def list_queries(self, verification_id: uuid.UUID) -> list[DepartmentQueryRecord]:
         rows = (
             await self.session.execute(
-                select(*_columns(department_query, DepartmentQueryRecord))
+                select(*columns_of(department_query, DepartmentQueryRecord))
                 .where(department_query.c.verification_id == verification_id)
                 .order_by(department_query.c.department, department_query.c.attempt)
             )
         ).mappings()
-        return [_to(DepartmentQueryRecord, r) for r in rows]
+        return [to_record(DepartmentQueryRecord, r) for r in rows]

@@ -18,8 +18,8 @@ from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from socialaid.benefits.db import recalculation_run
-from socialaid.benefits.repository.common import parse_uuid
 from socialaid.core.errors import NotFound
+from socialaid.db.records import parse_uuid
 
 R = recalculation_run
 

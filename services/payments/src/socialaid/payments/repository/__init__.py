@@ -3,7 +3,7 @@
 Never commits: the caller's unit of work does.
 """
 
-from socialaid.payments.repository.common import parse_uuid
+from socialaid.db.records import parse_uuid
 from socialaid.payments.repository.entitlements import EntitlementRepository
 from socialaid.payments.repository.ledger import LedgerRepository
 from socialaid.payments.repository.payrolls import PayrollRepository

@@ -12,6 +12,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from socialaid.core.errors import Conflict
+from socialaid.db.records import to_record, values_of
 from socialaid.payments.db import adjustment, entitlement, entitlement_change
 from socialaid.payments.domain.records import (
     AdjustmentRecord,
@@ -22,7 +23,6 @@ from socialaid.payments.domain.records import (
     NewEntitlement,
     NewEntitlementChange,
 )
-from socialaid.payments.repository.common import to_record, values_of
 
 
 class EntitlementRepository:

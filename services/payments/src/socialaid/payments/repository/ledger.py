@@ -9,9 +9,9 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from socialaid.db.records import values_of
 from socialaid.payments.db import ledger_entry
 from socialaid.payments.domain.records import LedgerTotals, NewLedgerEntry
-from socialaid.payments.repository.common import values_of
 
 
 class LedgerRepository:

@@ -17,6 +17,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from socialaid.core.errors import NotFound
+from socialaid.db.records import parse_uuid, to_record, values_of
 from socialaid.payments.db import payment_instruction, payroll
 from socialaid.payments.domain.payroll import Outcome, PaymentState, PayrollStatus, Totals
 from socialaid.payments.domain.records import (
@@ -25,7 +26,6 @@ from socialaid.payments.domain.records import (
     NewPayroll,
     PayrollRecord,
 )
-from socialaid.payments.repository.common import parse_uuid, to_record, values_of
 
 
 class PayrollRepository:
