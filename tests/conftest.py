@@ -7,6 +7,7 @@ import random
 import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -57,7 +58,7 @@ class People:
         region: str = "141102",
         born: dt.date | None = None,
         **extra: object,
-    ) -> dict:
+    ) -> dict[str, Any]:
         born = born or dt.date(1960, 1, 1) + dt.timedelta(days=self.rng.randrange(0, 365 * 40))
         body = f"{region}{born:%Y%m%d}{self.rng.randrange(0, 1000):03d}"
         return {

@@ -29,7 +29,7 @@ COUNTIES = [
 
 def application(
     people: Any, region: str, *, incomes: list[str], programmes: list[str] | None = None
-) -> dict:
+) -> dict[str, Any]:
     members = [people.member("applicant", region=region, declared_monthly_income=incomes[0])]
     members += [
         people.member("spouse" if i == 1 else "child", region=region, declared_monthly_income=inc)
@@ -50,7 +50,7 @@ def application(
 
 
 async def submit_and_accept(
-    http: dict[str, httpx.AsyncClient], body: dict
+    http: dict[str, httpx.AsyncClient], body: dict[str, Any]
 ) -> tuple[str, httpx.Response]:
     r = await http["intake"].post("/v1/applications", json=body)
     assert r.status_code == 201, r.text
@@ -62,9 +62,9 @@ async def submit_and_accept(
 
 async def case_in_status(
     http: dict[str, httpx.AsyncClient], case_id: str, status: str, timeout: float = 90
-) -> dict:
-    async def check() -> dict | None:
-        case = (await http["intake"].get(f"/v1/cases/{case_id}")).json()
+) -> dict[str, Any]:
+    async def check() -> dict[str, Any] | None:
+        case: dict[str, Any] = (await http["intake"].get(f"/v1/cases/{case_id}")).json()
         return case if case["status"] == status else None
 
     return await eventually(check, timeout=timeout, interval=0.25, what=f"case {case_id} {status}")

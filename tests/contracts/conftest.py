@@ -92,4 +92,7 @@ def _ensure_cached() -> Path:
 @pytest.fixture(scope="session")
 def asyncapi_3_0_0_schema() -> dict[str, Any]:
     """The official AsyncAPI 3.0.0 JSON Schema (draft-07, all definitions bundled)."""
-    return json.loads((_ensure_cached() / SCHEMA_FILE).read_text(encoding="utf-8"))
+    schema: dict[str, Any] = json.loads(
+        (_ensure_cached() / SCHEMA_FILE).read_text(encoding="utf-8")
+    )
+    return schema

@@ -13,9 +13,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import jsonschema
+import jsonschema  # type: ignore[import-untyped]  # no stubs installed: types-jsonschema
 import pytest
-import yaml
+import yaml  # type: ignore[import-untyped]  # no stubs installed: types-PyYAML
 
 from socialaid.contracts import REGISTRY
 
@@ -39,12 +39,16 @@ IDEMPOTENCY_EXEMPT = {
 
 
 def _load_openapi(service: str) -> dict[str, Any]:
-    return json.loads((OPENAPI_DIR / f"{service}.json").read_text(encoding="utf-8"))
+    doc: dict[str, Any] = json.loads((OPENAPI_DIR / f"{service}.json").read_text(encoding="utf-8"))
+    return doc
 
 
 @pytest.fixture(scope="module")
 def asyncapi() -> dict[str, Any]:
-    return yaml.safe_load((OPENAPI_DIR / "asyncapi.yaml").read_text(encoding="utf-8"))
+    doc: dict[str, Any] = yaml.safe_load(
+        (OPENAPI_DIR / "asyncapi.yaml").read_text(encoding="utf-8")
+    )
+    return doc
 
 
 def _operations(doc: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, Any]]]:
@@ -165,8 +169,6 @@ def test_openapi_document_is_valid_openapi_3_1(service: str) -> None:
     try:
         from openapi_spec_validator import OpenAPIV31SpecValidator
     except ImportError:
-        OpenAPIV31SpecValidator = None
-    if OpenAPIV31SpecValidator is None:
         pytest.fail(
             "openapi-spec-validator is not installed: add it to the root dev dependency group "
             "and run `uv sync --all-packages`",
@@ -202,7 +204,8 @@ def _error_responses(doc: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]
 
 def _is_fastapi_default_422(response: dict[str, Any]) -> bool:
     schema = response.get("content", {}).get("application/json", {}).get("schema", {})
-    return schema.get("$ref", "").endswith("/HTTPValidationError")
+    ref: str = schema.get("$ref", "")
+    return ref.endswith("/HTTPValidationError")
 
 
 @pytest.mark.parametrize("service", SERVICES)

@@ -34,7 +34,7 @@ def _stack_env(prefix: str) -> dict[str, str]:
     return env
 
 
-async def test_two_worker_processes_serve_one_port(http):  # type: ignore[no-untyped-def]
+async def test_two_worker_processes_serve_one_port(http):
     proc = await asyncio.to_thread(
         subprocess.Popen,
         [sys.executable, "-m", "socialaid.relief", "serve", "--port", str(PORT), "--workers", "2"],

@@ -14,13 +14,22 @@ import secrets
 import signal
 import subprocess
 import sys
+from collections.abc import Callable, Sized
 from pathlib import Path
+from typing import Any
 
+import httpx
 import pytest
 from aiokafka import AIOKafkaProducer
-from flow import COUNTIES, application, case_in_status, submit_and_accept
+from flow import (  # type: ignore[import-not-found]  # tests/flow.py is put on sys.path by tests/conftest.py
+    COUNTIES,
+    application,
+    case_in_status,
+    submit_and_accept,
+)
 
 from socialaid.contracts import Topic
+from socialaid.events.envelope import Envelope
 from socialaid.testkit.infra import KAFKA_BOOTSTRAP, TopicReader, eventually, start_group_at_end
 
 pytestmark = pytest.mark.fault
@@ -36,7 +45,7 @@ def stack(*args: str) -> None:
     )
 
 
-async def assessed_once(http, case_id: str) -> None:  # type: ignore[no-untyped-def]
+async def assessed_once(http: dict[str, httpx.AsyncClient], case_id: str) -> None:
     case = await case_in_status(http, case_id, "assessed", timeout=180)
     steps = [h["to_status"] for h in case["history"]]
     assert steps == ["submitted", "accepted", "assessed"], steps
@@ -49,6 +58,10 @@ async def assessed_once(http, case_id: str) -> None:  # type: ignore[no-untyped-
         else verifications
     )
     assert len(items) == 1, f"verified {len(items)} times"
+
+
+def _assessed(case_id: str) -> Callable[[Envelope], bool]:
+    return lambda e: e.subject == case_id and e.type.endswith("case.assessed.v1")
 
 
 async def test_broker_stopped_and_restarted_loses_nothing_and_applies_nothing_twice(http, people):
@@ -68,9 +81,7 @@ async def test_broker_stopped_and_restarted_loses_nothing_and_applies_nothing_tw
     await asyncio.gather(*(assessed_once(http, c) for c in cases))
     async with TopicReader(Topic.CASE, group=group) as reader:
         for c in cases:
-            await reader.wait_for(
-                lambda e, c=c: e.subject == c and e.type.endswith("case.assessed.v1"), timeout=60
-            )
+            await reader.wait_for(_assessed(c), timeout=60)
         got = reader.matching(lambda e: e.subject in cases)
     by_case = {c: [e.type.split(".")[4] for e in got if e.subject == c] for c in cases}
     for c, types in by_case.items():
@@ -109,7 +120,7 @@ async def test_worker_killed_mid_burst_loses_no_event(http, people):
     assert {e.subject for e in submitted} == set(cases)
 
 
-async def _at_least(items: list, n: int) -> bool:
+async def _at_least(items: Sized, n: int) -> bool:
     return len(items) >= n
 
 
@@ -160,7 +171,7 @@ async def test_poison_event_is_parked_and_dead_lettered_while_other_cases_flow(h
     case_id, _ = await submit_and_accept(http, application(people, "141102", incomes=["0"]))
     await case_in_status(http, case_id, "assessed")
 
-    async def parked() -> list | None:
+    async def parked() -> list[dict[str, Any]] | None:
         rows = [
             p
             for p in (await http["intake"].get("/v1/admin/parked")).json()
