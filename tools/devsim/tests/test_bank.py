@@ -17,7 +17,7 @@ async def bank():
 
 def ins(
     iid: str, account: str = "6222000000000001", name: str = "张三", amount: str = "630.00"
-) -> dict:
+) -> dict[str, str]:
     return {
         "instruction_id": iid,
         "account_number": account,
@@ -28,7 +28,7 @@ def ins(
     }
 
 
-def batch(batch_id: str, *instructions: dict) -> dict:
+def batch(batch_id: str, *instructions: dict[str, str]) -> dict[str, object]:
     return {"batch_id": batch_id, "payer_account": "FUND-001", "instructions": list(instructions)}
 
 

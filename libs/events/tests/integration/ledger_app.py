@@ -36,19 +36,25 @@ SOURCE = "/socialaid/test-ledger"
 _flaky_failures: dict[str, int] = {}
 
 
-def credited_contract(topic: str) -> type[Contract]:
-    class Credited(Contract):
-        TYPE: ClassVar[str] = "cn.gov.socialaid.test.credited.v1"
-        TOPIC: ClassVar[str] = topic
-        SUBJECT: ClassVar[str] = "account"
-        account: str
-        n: int
+class Credited(Contract):
+    """An account credited with ``n``; its topic is set per test by :func:`credited_contract`."""
 
-    return Credited
+    TYPE: ClassVar[str] = "cn.gov.socialaid.test.credited.v1"
+    SUBJECT: ClassVar[str] = "account"
+    account: str
+    n: int
+
+
+def credited_contract(topic: str) -> type[Credited]:
+    class TopicCredited(Credited):
+        TOPIC: ClassVar[str] = topic
+
+    return TopicCredited
 
 
 async def on_credited(event: Contract, env: Envelope, uow: UnitOfWork) -> None:
-    account, n = event.account, event.n  # type: ignore[attr-defined]
+    assert isinstance(event, Credited), type(event)
+    account, n = event.account, event.n
     if account.startswith("poison") and n < 0:
         on = (
             await uow.session.execute(select(switch.c.on).where(switch.c.name == "poison"))

@@ -12,30 +12,44 @@ import os
 import secrets
 import subprocess
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
+from typing import Any, TypedDict, TypeVar
 
 import pytest
 import pytest_asyncio
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
-from sqlalchemy import func, select, text
+from sqlalchemy import Select, func, select, text
 
 from socialaid.contracts import Topic
+from socialaid.contracts.base import Contract
 from socialaid.db import Database
 from socialaid.db.platform import outbox, parked_message
+from socialaid.events.envelope import Envelope
 from socialaid.events.outbox import add_event
 from socialaid.events.relay import OutboxRelay
 from socialaid.testkit.infra import TopicReader, eventually
 
 sys.path.insert(0, str(Path(__file__).parent))
-import ledger_app
+import ledger_app  # type: ignore[import-not-found]  # put on sys.path by the line above
 
 pytestmark = pytest.mark.integration
 APP = str(Path(__file__).parent / "ledger_app.py")
+T = TypeVar("T")
+
+
+class Env(TypedDict):
+    db: Database
+    url: str
+    topic: str
+    bootstrap: str
+    contract: type[Contract]
 
 
 @pytest_asyncio.fixture
-async def env(fresh_database, kafka_bootstrap) -> AsyncIterator[dict]:  # type: ignore[no-untyped-def]
+async def env(
+    fresh_database: Callable[[str], Awaitable[str]], kafka_bootstrap: str
+) -> AsyncIterator[Env]:
     url = await fresh_database("backbone")
     db = Database(url, pool_size=4)
     await ledger_app.reset_schema(db)
@@ -55,15 +69,14 @@ async def env(fresh_database, kafka_bootstrap) -> AsyncIterator[dict]:  # type: 
     await db.dispose()
 
 
-async def emit(env: dict, account: str, n: int) -> None:
+async def emit(env: Env, account: str, n: int) -> None:
     async with env["db"].uow() as uow:
-        await add_event(
-            uow.session, env["contract"](account=account, n=n), source=ledger_app.SOURCE
-        )
+        event = env["contract"].model_validate({"account": account, "n": n})
+        await add_event(uow.session, event, source=ledger_app.SOURCE)
         await uow.commit()
 
 
-async def scalar(db: Database, q):  # type: ignore[no-untyped-def]
+async def scalar(db: Database, q: Select[T]) -> T | None:
     async with db.uow() as uow:
         return (await uow.session.execute(q)).scalar()
 
@@ -77,10 +90,12 @@ async def effects(db: Database) -> list[tuple[str, int]]:
                 )
             )
         ).all()
-    return [tuple(r) for r in rows]  # type: ignore[misc]
+    return [(account, n) for account, n in rows]
 
 
-def spawn(*args: str, fault: str | None = None, marker: Path | None = None) -> subprocess.Popen:
+def spawn(
+    *args: str, fault: str | None = None, marker: Path | None = None
+) -> subprocess.Popen[bytes]:
     env = dict(os.environ)
     env.pop("SOCIALAID_FAULT_POINT", None)
     if fault:
@@ -89,13 +104,13 @@ def spawn(*args: str, fault: str | None = None, marker: Path | None = None) -> s
     return subprocess.Popen([sys.executable, APP, *args], env=env)
 
 
-def stop(proc: subprocess.Popen) -> None:
+def stop(proc: subprocess.Popen[bytes]) -> None:
     if proc.poll() is None:
         proc.terminate()
         proc.wait(20)
 
 
-async def run_relay_until_drained(env: dict) -> None:
+async def run_relay_until_drained(env: Env) -> None:
     relay = OutboxRelay(
         database_url=env["url"], bootstrap=env["bootstrap"], service="test", idle_poll_seconds=0.05
     )
@@ -107,7 +122,7 @@ async def run_relay_until_drained(env: dict) -> None:
         await asyncio.wait_for(task, 15)
 
 
-async def _drained(env: dict) -> bool:
+async def _drained(env: Env) -> bool:
     left = await scalar(
         env["db"], select(func.count()).select_from(outbox).where(outbox.c.published_at.is_(None))
     )
@@ -207,7 +222,7 @@ async def test_consumer_killed_after_db_commit_applies_the_effect_once(env, tmp_
     assert [n for _, n in await effects(env["db"])] == list(range(10))
 
 
-async def _count_effects(env: dict, n: int) -> bool:
+async def _count_effects(env: Env, n: int) -> bool:
     return len(await effects(env["db"])) >= n
 
 
@@ -268,10 +283,9 @@ def _payload(account: str, n: int) -> bytes:
     return _json.dumps({"account": account, "n": n}, ensure_ascii=False).encode()
 
 
-async def _outbox_envelopes(conn):  # type: ignore[no-untyped-def]
+async def _outbox_envelopes(conn: Any) -> list[tuple[str, Envelope]]:
+    """``conn`` is an asyncpg connection (asyncpg ships no type information)."""
     import json as _json
-
-    from socialaid.events.envelope import Envelope
 
     rows = await conn.fetch("SELECT key, headers, payload FROM outbox ORDER BY id")
     return [
