@@ -5,7 +5,7 @@ import json
 import secrets
 import socket
 import types
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Callable, Coroutine
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -66,7 +66,8 @@ async def apply(db: Database, settings: Settings, env: Envelope) -> str:
 async def fetch(settings: Settings, sql: str, *args: Any) -> list[asyncpg.Record]:
     conn = await asyncpg.connect(settings.database_url.replace("+asyncpg", ""))
     try:
-        return await conn.fetch(sql, *args)
+        rows: list[asyncpg.Record] = await conn.fetch(sql, *args)
+        return rows
     finally:
         await conn.close()
 
@@ -82,7 +83,7 @@ async def outbox_envelopes(settings: Settings, subject: str) -> list[Envelope]:
 
 @contextlib.asynccontextmanager
 async def running(
-    job: Callable[[Settings, Database, asyncio.Event], Awaitable[None]],
+    job: Callable[[Settings, Database, asyncio.Event], Coroutine[Any, Any, None]],
     settings: Settings,
     db: Database,
 ) -> AsyncIterator[None]:

@@ -8,7 +8,7 @@ import httpx
 import pytest_asyncio
 from sqlalchemy import text
 
-from socialaid.contracts.events import CaseApproved, Payee
+from socialaid.contracts.events import CaseApproved, Payee, Programme
 from socialaid.db import Database
 from socialaid.events.envelope import Envelope
 from socialaid.events.inbox import Applier
@@ -29,7 +29,7 @@ def approval(
     start: str = "2027-01",
     account: str | None = None,
     name: str = "张三",
-    programme: str = "dibao",
+    programme: Programme = "dibao",
 ) -> CaseApproved:
     return CaseApproved(
         case_id=case_id or str(uuid.uuid4()),
@@ -66,7 +66,8 @@ async def deliver(
         subject=event.case_id,
         sequence=sequence,
     )
-    subs = SPEC.subscriptions(settings)  # type: ignore[misc]
+    assert SPEC.subscriptions is not None
+    subs = SPEC.subscriptions(settings)
     applier = Applier(db=db, consumer=SPEC.consumer_name, source=SPEC.source(), subscriptions=subs)
     async with db.uow() as uow:
         outcome = await applier.apply(uow, env, subs[event.TYPE])

@@ -2,9 +2,11 @@
 
 import asyncio
 import uuid
+from typing import Any
 
 import pytest
 
+from socialaid.contracts.events import CaseApproved
 from socialaid.payments.jobs import bank_client, disburse_due_payrolls, disburse_payrolls
 from socialaid.testkit.infra import eventually
 
@@ -16,22 +18,28 @@ def acct() -> str:
     return f"62{uuid.uuid4().int % 10**17:017d}"
 
 
-async def payroll_with(client, kit, bank, *, month: str = "2027-01") -> tuple[dict, dict]:
+async def payroll_with(
+    client, kit, bank, *, month: str = "2027-01"
+) -> tuple[dict[str, Any], dict[str, CaseApproved]]:
     """Three cases in 141102: two payable, one whose account the bank has closed."""
     closed = acct()
     await bank.put(f"/sim/accounts/{closed}", json={"status": "closed"})
-    cases = {
+    cases: dict[str, CaseApproved] = {
         "ok1": await kit.approve(region="141102", amount="630.00", account=acct()),
         "ok2": await kit.approve(region="141102", amount="315.50", account=acct()),
         "closed": await kit.approve(region="141102", amount="200.00", account=closed),
     }
     r = await client.post("/v1/payrolls", json={"region_code": "141102", "month": month})
     assert r.status_code == 201, r.text
-    return r.json(), cases
+    payroll: dict[str, Any] = r.json()
+    return payroll, cases
 
 
-async def transfers(bank, payroll_id: str) -> list[dict]:
-    return (await bank.get("/sim/transfers", params={"batch_id": payroll_id})).json()
+async def transfers(bank, payroll_id: str) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = (
+        await bank.get("/sim/transfers", params={"batch_id": payroll_id})
+    ).json()
+    return found
 
 
 async def test_r_pa_01_submit_settles_payments_and_fails_a_closed_account(client, kit, bank):
@@ -124,8 +132,8 @@ async def test_r_pa_01_background_job_pays_locked_payrolls(client, kit, bank, db
     job = asyncio.create_task(disburse_payrolls(settings, db, stop))
     try:
 
-        async def completed() -> dict | None:
-            state = (await client.get(f"/v1/payrolls/{p['payroll_id']}")).json()
+        async def completed() -> dict[str, Any] | None:
+            state: dict[str, Any] = (await client.get(f"/v1/payrolls/{p['payroll_id']}")).json()
             return state if state["status"] == "completed" else None
 
         state = await eventually(completed, timeout=20, what="payroll completed by the worker")

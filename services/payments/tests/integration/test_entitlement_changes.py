@@ -15,8 +15,8 @@ from socialaid.payments.main import SPEC
 pytestmark = pytest.mark.integration
 
 
-def change(case_id: str, **over) -> EntitlementChanged:  # type: ignore[no-untyped-def]
-    values = {
+def change(case_id: str, **over: object) -> EntitlementChanged:
+    values: dict[str, object] = {
         "change_id": str(uuid.uuid4()),
         "case_id": case_id,
         "programme": "dibao",
@@ -32,10 +32,12 @@ def change(case_id: str, **over) -> EntitlementChanged:  # type: ignore[no-untyp
         "changed_at": dt.datetime.now(dt.UTC),
     }
     values.update(over)
-    return EntitlementChanged(**values)
+    return EntitlementChanged.model_validate(values)
 
 
-async def deliver(kit, event: EntitlementChanged, *, event_id=None, sequence=1) -> str:  # type: ignore[no-untyped-def]
+async def deliver(
+    kit, event: EntitlementChanged, *, event_id: str | None = None, sequence: int = 1
+) -> str:
     env = Envelope(
         id=event_id or str(uuid.uuid4()),
         source="/socialaid/benefits",
@@ -45,7 +47,8 @@ async def deliver(kit, event: EntitlementChanged, *, event_id=None, sequence=1) 
         subject=event.case_id,
         sequence=sequence,
     )
-    subs = SPEC.subscriptions(kit.settings)  # type: ignore[misc]
+    assert SPEC.subscriptions is not None
+    subs = SPEC.subscriptions(kit.settings)
     applier = Applier(
         db=kit.db, consumer=SPEC.consumer_name, source=SPEC.source(), subscriptions=subs
     )

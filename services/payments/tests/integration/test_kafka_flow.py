@@ -3,6 +3,7 @@
 import asyncio
 import dataclasses
 import secrets
+from typing import Any
 
 import pytest
 from aiokafka import AIOKafkaProducer
@@ -47,10 +48,11 @@ async def test_r_pa_01_worker_turns_a_kafka_approval_into_a_settled_payment(
         finally:
             await producer.stop()
 
-        async def entitled() -> list | None:
-            return (
+        async def entitled() -> list[dict[str, Any]] | None:
+            found: list[dict[str, Any]] = (
                 await client.get("/v1/entitlements", params={"case_id": event.case_id})
-            ).json() or None
+            ).json()
+            return found or None
 
         await eventually(entitled, timeout=60, what="entitlement from the Kafka approval")
         r = await client.post("/v1/payrolls", json={"region_code": "141102", "month": "2027-01"})

@@ -11,6 +11,7 @@ import hmac
 import json
 import time
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -77,7 +78,9 @@ def approved(region="141124"):
     )
 
 
-async def register(client, code, *, types, regions, programmes=None, webhook_url=None) -> dict:
+async def register(
+    client, code, *, types, regions, programmes=None, webhook_url=None
+) -> dict[str, Any]:
     r = await client.post(
         "/v1/departments",
         json={
@@ -90,7 +93,8 @@ async def register(client, code, *, types, regions, programmes=None, webhook_url
         },
     )
     assert r.status_code == 201, r.text
-    return r.json()
+    department: dict[str, Any] = r.json()
+    return department
 
 
 async def deliveries(kit, settings, codes, event_id):
@@ -183,7 +187,7 @@ async def test_r_rf_05_pull_and_acknowledge(referral_client, referral_settings, 
     assert (await referral_client.get("/v1/departments/nobody/deliveries")).status_code == 404
 
 
-def check_signature(secret: str, headers: dict, body: bytes) -> None:
+def check_signature(secret: str, headers: dict[str, str], body: bytes) -> None:
     """Verify as the department would, independently of the service's code."""
     key = base64.b64decode(secret.removeprefix("whsec_"))
     signed = f"{headers['webhook-id']}.{headers['webhook-timestamp']}.".encode() + body

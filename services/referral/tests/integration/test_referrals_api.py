@@ -16,7 +16,7 @@ pytestmark = pytest.mark.integration
 
 
 async def department(client, kit, prefix="health", **over) -> str:
-    code = kit.unique(prefix)
+    code: str = kit.unique(prefix)
     body = {"code": code, "name": code, "subscriptions": []}
     body.update(over)
     assert (await client.post("/v1/departments", json=body)).status_code == 201

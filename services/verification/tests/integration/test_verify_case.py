@@ -105,7 +105,8 @@ async def deliver(
 async def fetch(settings: Settings, sql: str, *args: Any) -> list[asyncpg.Record]:
     conn = await asyncpg.connect(settings.database_url.replace("+asyncpg", ""))
     try:
-        return await conn.fetch(sql, *args)
+        rows: list[asyncpg.Record] = await conn.fetch(sql, *args)
+        return rows
     finally:
         await conn.close()
 
@@ -160,7 +161,8 @@ async def seed(sim, id_number: str, record: dict[str, Any]) -> None:
 
 
 async def calls(sim) -> dict[str, int]:
-    return (await sim.get("/sim/calls")).json()
+    counts: dict[str, int] = (await sim.get("/sim/calls")).json()
+    return counts
 
 
 async def household(sim) -> tuple[str, str]:
