@@ -15,8 +15,6 @@ import datetime as dt
 import uuid
 from decimal import Decimal
 
-from alembic import op
-
 from socialaid.benefits.db.seed import delete_seed, insert_seed
 
 revision = "0004"
@@ -170,8 +168,8 @@ SEED = [
 
 
 def upgrade() -> None:
-    insert_seed(op, NAMESPACE, SEED)
+    insert_seed(NAMESPACE, SEED)
 
 
 def downgrade() -> None:
-    delete_seed(op, NAMESPACE, SEED)
+    delete_seed(NAMESPACE, SEED)

@@ -11,6 +11,7 @@ Create Date: 2026-11-22
 
 import hashlib
 import json
+from typing import Any
 
 import sqlalchemy as sa
 from alembic import op
@@ -22,7 +23,7 @@ branch_labels = None
 depends_on = None
 
 
-def _snapshot_id(parameters: list[dict]) -> str:
+def _snapshot_id(parameters: list[dict[str, Any]]) -> str:
     ordered = sorted(parameters, key=lambda p: p["key"])
     text = json.dumps(ordered, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(text.encode()).hexdigest()

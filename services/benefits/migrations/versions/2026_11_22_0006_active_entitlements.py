@@ -12,6 +12,8 @@ Revises: 0005
 Create Date: 2026-11-22
 """
 
+from typing import Any
+
 import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects.postgresql import ARRAY, UUID
@@ -31,7 +33,7 @@ CATEGORIES = (
 MEMBER_SLOTS, EARNING_SLOTS, VEHICLE_SLOTS, OBLIGOR_SLOTS = 6, 3, 2, 2
 
 
-def aggregate_columns() -> list[sa.Column]:
+def aggregate_columns() -> list[sa.Column[Any]]:
     """The standard-independent dibao aggregates (domain/recalc_inputs.py::Aggregates).
 
     Amounts are BIGINT in units of 1e-8 yuan (exact for every value the rules accept); per-member,
@@ -40,7 +42,7 @@ def aggregate_columns() -> list[sa.Column]:
     slots hold is ``engine_only``.
     """
     big, small = sa.BigInteger, sa.SmallInteger
-    cols = [sa.Column("members", small, nullable=False)]
+    cols: list[sa.Column[Any]] = [sa.Column("members", small, nullable=False)]
     cols += [sa.Column(f"inc_{c}", big, nullable=False) for c in CATEGORIES]
     cols += [sa.Column(c, big, nullable=False) for c in
              ("support_paid", "rigid_medical", "financial_assets")]  # fmt: skip

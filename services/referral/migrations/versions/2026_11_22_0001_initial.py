@@ -11,6 +11,7 @@ Create Date: 2026-11-22
 """
 
 import datetime as dt
+from typing import Any
 
 import sqlalchemy as sa
 from alembic import op
@@ -34,8 +35,8 @@ def _days(first: str, last: str) -> list[dt.date]:
     return [start + dt.timedelta(days=i) for i in range((end - start).days + 1)]
 
 
-def _seed() -> list[dict]:
-    rows: list[dict] = []
+def _seed() -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
 
     def hol(first: str, last: str, name: str, source: str) -> None:
         rows.extend(

@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
-from alembic.operations import Operations
+from alembic import op
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 
 SeedRow = tuple[str, str, Any, dt.date, dt.date | None, str]
@@ -36,7 +36,8 @@ def seed_id(namespace: uuid.UUID, key: str, region: str, valid_from: dt.date) ->
     return uuid.uuid5(namespace, f"{key}|{region}|{valid_from.isoformat()}")
 
 
-def insert_seed(op: Operations, namespace: uuid.UUID, rows: Sequence[SeedRow]) -> None:
+def insert_seed(namespace: uuid.UUID, rows: Sequence[SeedRow]) -> None:
+    """Insert the rows (run inside a migration: uses its ``alembic.op``)."""
     op.bulk_insert(
         _TABLE,
         [
@@ -55,6 +56,7 @@ def insert_seed(op: Operations, namespace: uuid.UUID, rows: Sequence[SeedRow]) -
     )
 
 
-def delete_seed(op: Operations, namespace: uuid.UUID, rows: Sequence[SeedRow]) -> None:
+def delete_seed(namespace: uuid.UUID, rows: Sequence[SeedRow]) -> None:
+    """Delete exactly the rows ``insert_seed`` inserted for the same namespace."""
     ids = [seed_id(namespace, k, r, f) for k, r, _v, f, _t, _s in rows]
     op.execute(_TABLE.delete().where(_TABLE.c.id.in_(ids)))
