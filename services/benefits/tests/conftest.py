@@ -1,4 +1,5 @@
-from collections.abc import AsyncIterator
+import sys
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
 import asyncpg
@@ -12,6 +13,8 @@ from socialaid.testkit.plugin import MigratedDb
 from socialaid.web.service import create_app
 
 ALEMBIC_INI = str(Path(__file__).resolve().parents[1] / "alembic.ini")
+
+sys.path.insert(0, str(Path(__file__).resolve().parent / "support"))  # `benefits_testing`
 
 
 @pytest_asyncio.fixture
@@ -46,7 +49,7 @@ async def sql(settings: Settings) -> AsyncIterator[asyncpg.Connection]:
 
 
 @pytest_asyncio.fixture
-async def counts(sql: asyncpg.Connection):  # type: ignore[no-untyped-def]
+async def counts(sql: asyncpg.Connection) -> Callable[[], Awaitable[tuple[int, int, int]]]:
     """Rows in (parameter_version, assessment, outbox): bad input must change none of them."""
 
     async def count() -> tuple[int, int, int]:

@@ -5,35 +5,24 @@ dibao, tekun or edge status as a fact of the request.
 """
 
 import datetime as dt
-import importlib.util
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
+from benefits_testing import load_seed  # type: ignore[import-not-found]  # tests/support is put on sys.path by services/benefits/tests/conftest.py
 from hypothesis import given
 from hypothesis import strategies as st
 
+from socialaid.benefits.db.seed import SeedRow
 from socialaid.benefits.domain import engine, grants
 from socialaid.benefits.domain.household import GrantRequest, Household, Member
 from socialaid.benefits.domain.parameters import ParameterUsed, ParameterValueError
 from socialaid.benefits.domain.result import InvalidHousehold, MissingParameters
 
 D = Decimal
-MIGRATION = (
-    Path(__file__).resolve().parents[2]
-    / "migrations/versions/2026_11_22_0004_seed_programme_parameters.py"
-)
 TABLES = {f"{p}.amounts" for p in grants.PROGRAMMES}
 
 
-def _load_seed() -> list:
-    spec = importlib.util.spec_from_file_location("seed_0004_grants", MIGRATION)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod.SEED
-
-
-SEED = _load_seed()
+SEED: list[SeedRow] = load_seed("2026_11_22_0004_seed_programme_parameters.py")
 
 
 def params(drop=(), **over):
@@ -167,7 +156,7 @@ def test_r_ca_11_seeded_tables_parse_and_bad_tables_are_refused():
         ("employment.amounts", {}),
     ):
         with pytest.raises(ParameterValueError):
-            engine.spec_for(key).parse(bad)
+            engine.CATALOGUE[key].parse(bad)
 
 
 @given(

@@ -6,34 +6,23 @@ illness-impoverished 50 % with 25 %).
 """
 
 import datetime as dt
-import importlib.util
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
+from benefits_testing import load_seed  # type: ignore[import-not-found]  # tests/support is put on sys.path by services/benefits/tests/conftest.py
 from hypothesis import given
 from hypothesis import strategies as st
 
+from socialaid.benefits.db.seed import SeedRow
 from socialaid.benefits.domain import engine, medical
 from socialaid.benefits.domain.household import Household, MedicalClaim, Member
 from socialaid.benefits.domain.parameters import ParameterUsed, ParameterValueError
 from socialaid.benefits.domain.result import InvalidHousehold, MissingParameters, round_half_up
 
 D = Decimal
-MIGRATION = (
-    Path(__file__).resolve().parents[2]
-    / "migrations/versions/2026_11_22_0004_seed_programme_parameters.py"
-)
 
 
-def _load_seed() -> list:
-    spec = importlib.util.spec_from_file_location("seed_0004_medical", MIGRATION)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod.SEED
-
-
-SEED = _load_seed()
+SEED: list[SeedRow] = load_seed("2026_11_22_0004_seed_programme_parameters.py")
 
 
 def params(day=dt.date(2025, 6, 1), drop=(), **over):
@@ -180,7 +169,7 @@ def test_r_ca_12_trace_steps():
 
 def test_r_ca_08_seeded_values_parse_and_the_table_is_validated():
     assert {k for k, *_ in SEED if k.startswith("medical.")} == {s.key for s in medical.PARAMETERS}
-    spec = engine.spec_for("medical.categories")
+    spec = engine.CATALOGUE["medical.categories"]
     for bad in (
         {"veteran": {"rate": "0.5", "deductible_share": "0", "premium_subsidy": "0"}},
         {"tekun": {"rate": "1.5", "deductible_share": "0", "premium_subsidy": "0"}},

@@ -1,42 +1,41 @@
 """Parameter catalogue: value shapes, dibao tables, the seeded demo set, validity overlap (R-CA-01)."""
 
 import datetime as dt
-import importlib.util
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
+from benefits_testing import load_seed  # type: ignore[import-not-found]  # tests/support is put on sys.path by services/benefits/tests/conftest.py
 
+from socialaid.benefits.db.seed import SeedRow
 from socialaid.benefits.domain import dibao, engine
 from socialaid.benefits.domain import parameters as parameters_module
 from socialaid.benefits.domain.engine import CATALOGUE, spec_for
-from socialaid.benefits.domain.parameters import ParameterValueError, overlaps
+from socialaid.benefits.domain.parameters import ParameterSpec, ParameterValueError, overlaps
 
 D = dt.date
-VERSIONS = Path(__file__).resolve().parents[2] / "migrations" / "versions"
 
 
-def _seed(name: str):
-    spec = importlib.util.spec_from_file_location(name, VERSIONS / name)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.SEED
+def spec(key: str) -> ParameterSpec:
+    """The catalogue's spec for ``key`` (``spec_for`` answers None for an unknown key)."""
+    found = spec_for(key)
+    assert found is not None, f"no parameter spec for {key}"
+    return found
 
 
 def test_r_ca_01_standard_is_money_with_two_decimals():
-    spec = spec_for("dibao.standard")
-    assert spec.parse("850") == Decimal("850.00")
-    assert spec.parse(850) == Decimal("850.00")
+    standard = spec("dibao.standard")
+    assert standard.parse("850") == Decimal("850.00")
+    assert standard.parse(850) == Decimal("850.00")
     for bad in ("850.001", "0", "-1", 850.5, "abc", True, {"a": 1}, "NaN"):
         with pytest.raises(ParameterValueError):
-            spec.parse(bad)
+            standard.parse(bad)
 
 
 def test_r_ca_01_integer_and_decimal_kinds():
-    assert spec_for("dibao.fin_assets_months").parse("24") == Decimal(24)
+    assert spec("dibao.fin_assets_months").parse("24") == Decimal(24)
     with pytest.raises(ParameterValueError):
-        spec_for("dibao.fin_assets_months").parse("24.5")
-    assert spec_for("edge.multiplier").parse("1.5") == Decimal("1.5")
+        spec("dibao.fin_assets_months").parse("24.5")
+    assert spec("edge.multiplier").parse("1.5") == Decimal("1.5")
     for key, bad in (
         ("edge.multiplier", "0.9"),
         ("dibao.employment_cost_rate", "1.01"),
@@ -45,7 +44,7 @@ def test_r_ca_01_integer_and_decimal_kinds():
         ("dibao.job_refusal_limit", "0"),
     ):
         with pytest.raises(ParameterValueError):
-            spec_for(key).parse(bad)
+            spec(key).parse(bad)
 
 
 def test_r_ca_01_the_catalogue_is_the_engines_and_dibao_declares_its_keys():
@@ -97,17 +96,17 @@ TIER = {"tier": "A", "max_per_capita_income": "200.00", "amount_per_person": "49
 )  # fmt: skip
 def test_r_ca_01_dibao_tables_are_validated(key, bad):
     with pytest.raises(ParameterValueError):
-        spec_for(key).parse(bad)
+        spec(key).parse(bad)
 
 
 def test_r_ca_01_seeded_demo_values_fit_their_specs_and_cover_every_dibao_key():
-    seeds = _seed("2026_11_22_0002_seed_demo_parameters.py") + _seed(
+    seeds: list[SeedRow] = load_seed("2026_11_22_0002_seed_demo_parameters.py") + load_seed(
         "2026_11_22_0003_seed_dibao_parameters.py"
     )
     for key, region, value, valid_from, valid_to, source in seeds:
         if key not in {s.key for s in dibao.PARAMETERS}:
             continue
-        parsed = spec_for(key).parse(value)
+        parsed = spec(key).parse(value)
         assert parsed == value or isinstance(value, Decimal)
         assert source.startswith(("[N]", "[L]", "[D]")) and "rules.md" in source
         assert region in {"141100", "000000"} and (valid_to is None or valid_to >= valid_from)

@@ -7,14 +7,14 @@ also prove the seeded values parse and assess.
 """
 
 import datetime as dt
-import importlib.util
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
+from benefits_testing import load_seed  # type: ignore[import-not-found]  # tests/support is put on sys.path by services/benefits/tests/conftest.py
 from hypothesis import given
 from hypothesis import strategies as st
 
+from socialaid.benefits.db.seed import SeedRow
 from socialaid.benefits.domain import engine, first_day, price_subsidy, tekun
 from socialaid.benefits.domain.household import Household, Member, PriceSubsidyRequest
 from socialaid.benefits.domain.parameters import ParameterUsed, ParameterValueError
@@ -23,18 +23,10 @@ from socialaid.benefits.domain.trace import Trace
 from socialaid.benefits.use_cases.canonical import household_from_json, to_json
 
 D = Decimal
-VERSIONS = Path(__file__).resolve().parents[2] / "migrations/versions"
 
 
-def _load_seed(name: str) -> list:
-    spec = importlib.util.spec_from_file_location(f"seed_{name[:15]}_price", VERSIONS / name)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod.SEED
-
-
-SEED = _load_seed("2026_11_22_0009_seed_price_linkage_parameters.py")
-TEKUN_SEED = _load_seed("2026_11_22_0004_seed_programme_parameters.py")
+SEED: list[SeedRow] = load_seed("2026_11_22_0009_seed_price_linkage_parameters.py")
+TEKUN_SEED: list[SeedRow] = load_seed("2026_11_22_0004_seed_programme_parameters.py")
 
 
 def used(key, value):
@@ -246,11 +238,12 @@ def test_r_ca_10_seeded_values_parse_and_the_table_is_validated():
         assert source.startswith(("[N]", "[L]", "[D]")) and "R-CA-10" in source
         assert region in {"141100", "000000"}
         if key in {"price.cpi_yoy", "price.food_cpi_yoy"}:  # one benefit month each
+            assert valid_to is not None
             assert valid_from.day == 1 and valid_to.month == valid_from.month
             assert (valid_to + dt.timedelta(days=1)).day == 1 and source.startswith("[D]")
         if key in {"price.cpi_threshold", "price.food_threshold"}:
             assert source.startswith("[N]") and region == "000000"
-    spec = engine.spec_for("price.covered_categories")
+    spec = engine.CATALOGUE["price.covered_categories"]
     for bad in (
         {},
         ["dibao"],
@@ -262,13 +255,13 @@ def test_r_ca_10_seeded_values_parse_and_the_table_is_validated():
     ):
         with pytest.raises(ParameterValueError):
             spec.parse(bad)
-    for key, bad in (
+    for key, wrong in (
         ("price.cpi_threshold", "0"),
         ("price.food_weight", "1.2"),
         ("price.cpi_yoy", 0.03),
     ):
         with pytest.raises(ParameterValueError):
-            engine.spec_for(key).parse(bad)
+            engine.CATALOGUE[key].parse(wrong)
     assert engine.assess("price_subsidy", dibao_household(), params()).amount == D("86.40")
 
 

@@ -5,34 +5,23 @@ migration 0002 seeds for 2025), so these tests also prove the seeded values pars
 """
 
 import datetime as dt
-import importlib.util
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
+from benefits_testing import load_seed  # type: ignore[import-not-found]  # tests/support is put on sys.path by services/benefits/tests/conftest.py
 from hypothesis import given
 from hypothesis import strategies as st
 
+from socialaid.benefits.db.seed import SeedRow
 from socialaid.benefits.domain import engine, tekun
 from socialaid.benefits.domain.household import Household, Member, Supporter
 from socialaid.benefits.domain.parameters import ParameterUsed, ParameterValueError
 from socialaid.benefits.domain.result import InvalidHousehold, MissingParameters, round_half_up
 
 D = Decimal
-MIGRATION = (
-    Path(__file__).resolve().parents[2]
-    / "migrations/versions/2026_11_22_0004_seed_programme_parameters.py"
-)
 
 
-def _load_seed() -> list:
-    spec = importlib.util.spec_from_file_location("seed_0004_tekun", MIGRATION)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod.SEED
-
-
-SEED = _load_seed()
+SEED: list[SeedRow] = load_seed("2026_11_22_0004_seed_programme_parameters.py")
 
 
 def used(key, value, region="141100", valid_from=dt.date(2025, 1, 1)):
@@ -334,7 +323,7 @@ def test_r_ca_04_seeded_values_parse_and_tables_are_validated():
     keys = {k for k, *_ in SEED if k.startswith("tekun.")}
     assert keys == {s.key for s in tekun.PARAMETERS}
     assert set(tekun.REQUIRED_KEYS + tekun.OPTIONAL_KEYS) <= set(engine.CATALOGUE)
-    spec = engine.spec_for("tekun.care_amounts")
+    spec = engine.CATALOGUE["tekun.care_amounts"]
     for bad in (
         {"self_care": {"amount": "1"}},  # tiers missing
         {t: {"amount": 1.5} for t in ("self_care", "partial_loss", "total_loss")},  # float
@@ -344,7 +333,7 @@ def test_r_ca_04_seeded_values_parse_and_tables_are_validated():
         with pytest.raises(ParameterValueError):
             spec.parse(bad)
     with pytest.raises(ParameterValueError):
-        engine.spec_for("tekun.disability_max_grade").parse({"physical": 5})
+        engine.CATALOGUE["tekun.disability_max_grade"].parse({"physical": 5})
     assert engine.assess("tekun", hh(), params()).amount == D("1228.00")
 
 

@@ -5,34 +5,23 @@ Parameters are the demonstration seeds of migration 0004 (≤ 10 ×, emergency �
 """
 
 import datetime as dt
-import importlib.util
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
+from benefits_testing import load_seed  # type: ignore[import-not-found]  # tests/support is put on sys.path by services/benefits/tests/conftest.py
 from hypothesis import given
 from hypothesis import strategies as st
 
+from socialaid.benefits.db.seed import SeedRow
 from socialaid.benefits.domain import engine, temporary
 from socialaid.benefits.domain.household import Household, Member, TemporaryRequest
 from socialaid.benefits.domain.parameters import ParameterUsed
 from socialaid.benefits.domain.result import InvalidHousehold, MissingParameters, round_half_up
 
 D = Decimal
-MIGRATION = (
-    Path(__file__).resolve().parents[2]
-    / "migrations/versions/2026_11_22_0004_seed_programme_parameters.py"
-)
 
 
-def _load_seed() -> list:
-    spec = importlib.util.spec_from_file_location("seed_0004_temporary", MIGRATION)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod.SEED
-
-
-SEED = _load_seed()
+SEED: list[SeedRow] = load_seed("2026_11_22_0004_seed_programme_parameters.py")
 
 
 def used(key, value):
