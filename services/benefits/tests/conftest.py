@@ -1,4 +1,3 @@
-import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
@@ -13,8 +12,6 @@ from socialaid.testkit.plugin import MigratedDb
 from socialaid.web.service import create_app
 
 ALEMBIC_INI = str(Path(__file__).resolve().parents[1] / "alembic.ini")
-
-sys.path.insert(0, str(Path(__file__).resolve().parent / "support"))  # `benefits_testing`
 
 
 @pytest_asyncio.fixture

@@ -1,4 +1,4 @@
-"""Helpers shared by the benefits tests (put on ``sys.path`` by ``tests/conftest.py``).
+"""Helpers shared by the benefits tests, imported by their full name like intake's `fakes`.
 
 ``load_seed`` reads the ``SEED`` rows of a parameter-seeding migration: the migrations are not an
 importable package (their file names start with a date), so the file is loaded by path.

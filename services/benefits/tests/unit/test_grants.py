@@ -8,11 +8,10 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from benefits_testing import load_seed  # type: ignore[import-not-found]  # tests/support is put on sys.path by services/benefits/tests/conftest.py
 from hypothesis import given
 from hypothesis import strategies as st
 
-from socialaid.benefits.db.seed import SeedRow
+from services.benefits.tests.support.benefits_testing import load_seed
 from socialaid.benefits.domain import engine, grants
 from socialaid.benefits.domain.household import GrantRequest, Household, Member
 from socialaid.benefits.domain.parameters import ParameterUsed, ParameterValueError
@@ -22,7 +21,7 @@ D = Decimal
 TABLES = {f"{p}.amounts" for p in grants.PROGRAMMES}
 
 
-SEED: list[SeedRow] = load_seed("2026_11_22_0004_seed_programme_parameters.py")
+SEED = load_seed("2026_11_22_0004_seed_programme_parameters.py")
 
 
 def params(drop=(), **over):

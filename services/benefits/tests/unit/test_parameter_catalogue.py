@@ -4,9 +4,8 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from benefits_testing import load_seed  # type: ignore[import-not-found]  # tests/support is put on sys.path by services/benefits/tests/conftest.py
 
-from socialaid.benefits.db.seed import SeedRow
+from services.benefits.tests.support.benefits_testing import load_seed
 from socialaid.benefits.domain import dibao, engine
 from socialaid.benefits.domain import parameters as parameters_module
 from socialaid.benefits.domain.engine import CATALOGUE, spec_for
@@ -100,7 +99,7 @@ def test_r_ca_01_dibao_tables_are_validated(key, bad):
 
 
 def test_r_ca_01_seeded_demo_values_fit_their_specs_and_cover_every_dibao_key():
-    seeds: list[SeedRow] = load_seed("2026_11_22_0002_seed_demo_parameters.py") + load_seed(
+    seeds = load_seed("2026_11_22_0002_seed_demo_parameters.py") + load_seed(
         "2026_11_22_0003_seed_dibao_parameters.py"
     )
     for key, region, value, valid_from, valid_to, source in seeds:

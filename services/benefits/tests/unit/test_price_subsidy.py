@@ -10,11 +10,10 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from benefits_testing import load_seed  # type: ignore[import-not-found]  # tests/support is put on sys.path by services/benefits/tests/conftest.py
 from hypothesis import given
 from hypothesis import strategies as st
 
-from socialaid.benefits.db.seed import SeedRow
+from services.benefits.tests.support.benefits_testing import load_seed
 from socialaid.benefits.domain import engine, first_day, price_subsidy, tekun
 from socialaid.benefits.domain.household import Household, Member, PriceSubsidyRequest
 from socialaid.benefits.domain.parameters import ParameterUsed, ParameterValueError
@@ -25,8 +24,8 @@ from socialaid.benefits.use_cases.canonical import household_from_json, to_json
 D = Decimal
 
 
-SEED: list[SeedRow] = load_seed("2026_11_22_0009_seed_price_linkage_parameters.py")
-TEKUN_SEED: list[SeedRow] = load_seed("2026_11_22_0004_seed_programme_parameters.py")
+SEED = load_seed("2026_11_22_0009_seed_price_linkage_parameters.py")
+TEKUN_SEED = load_seed("2026_11_22_0004_seed_programme_parameters.py")
 
 
 def used(key, value):
