@@ -9,6 +9,7 @@ and stores nothing.
 import hashlib
 import json
 import re
+from typing import Any
 
 import pytest
 
@@ -17,7 +18,7 @@ pytestmark = pytest.mark.integration
 HEX64 = re.compile(r"^[0-9a-f]{64}$")
 
 
-def adults(income: str = "1200.00") -> list[dict]:
+def adults(income: str = "1200.00") -> list[dict[str, Any]]:
     """Three working-age adults (no add-on applies), all income on the applicant as ``other``."""
     return [
         {"birth_date": "1980-01-01", "relationship": "applicant", "incomes": {"other": income}},

@@ -20,7 +20,7 @@ def _migrate(url: str, direction: str, revision: str) -> None:
     getattr(command, direction)(cfg, revision)
 
 
-async def test_facts_survive_upgrade_and_downgrade(fresh_database):  # type: ignore[no-untyped-def]
+async def test_facts_survive_upgrade_and_downgrade(fresh_database):
     url = await fresh_database("benefits_mig")
     raw = url.replace("+asyncpg", "")
     await asyncio.to_thread(_migrate, url, "upgrade", "0006")

@@ -10,6 +10,7 @@ import datetime as dt
 import json
 import uuid
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -23,6 +24,7 @@ from socialaid.contracts.events import (
     VerificationCompleted,
 )
 from socialaid.core.ids import uuid7
+from socialaid.db import Database
 from socialaid.events.envelope import Envelope
 from socialaid.events.inbox import Applier, PermanentError
 
@@ -38,7 +40,12 @@ BASE = {
 SRC = {"basis": "D", "document": "测试用参数通知", "article": "第一条"}
 
 
-async def deliver(db, event, source: str, sequence: int = 1) -> str:  # type: ignore[no-untyped-def]
+async def deliver(
+    db: Database,
+    event: VerificationCompleted | CaseApproved | PaymentSettled,
+    source: str,
+    sequence: int = 1,
+) -> str:
     env = Envelope(
         id=str(uuid.uuid4()),
         source=source,
@@ -48,7 +55,8 @@ async def deliver(db, event, source: str, sequence: int = 1) -> str:  # type: ig
         subject=event.subject(),
         sequence=sequence,
     )
-    subs = SPEC.subscriptions(None)  # type: ignore[misc,arg-type]
+    assert SPEC.subscriptions is not None
+    subs = SPEC.subscriptions(None)  # type: ignore[arg-type]  # subscriptions() never reads its settings
     applier = Applier(db=db, consumer=SPEC.consumer_name, source=SPEC.source(), subscriptions=subs)
     async with db.uow() as uow:
         outcome = await applier.apply(uow, env, subs[event.TYPE])
@@ -56,17 +64,17 @@ async def deliver(db, event, source: str, sequence: int = 1) -> str:  # type: ig
     return outcome
 
 
-async def post_param(client, key, region, value, valid_from) -> str:  # type: ignore[no-untyped-def]
+async def post_param(client, key, region, value, valid_from) -> str:
     r = await client.post(
         "/v1/parameters",
         json={"key": key, "region_code": region, "value": value, "valid_from": valid_from,
               "source": SRC},
     )  # fmt: skip
     assert r.status_code == 201, r.text
-    return r.json()["parameter_id"]
+    return str(r.json()["parameter_id"])
 
 
-async def household(db, *, region, income, amount, start, paid_to=None, members=2, vehicles=0):  # type: ignore[no-untyped-def]
+async def household(db, *, region, income, amount, start, paid_to=None, members=2, vehicles=0):
     case_id = str(uuid7())
     verified = VerificationCompleted(
         verification_id=str(uuid7()), case_id=case_id, programme="dibao", region_code=region,
@@ -87,7 +95,7 @@ async def household(db, *, region, income, amount, start, paid_to=None, members=
     return case_id
 
 
-async def settle(db, case_id: str, region: str, month: str) -> None:  # type: ignore[no-untyped-def]
+async def settle(db: Database, case_id: str, region: str, month: str) -> None:
     settled = PaymentSettled(
         payment_id=str(uuid7()), payroll_id=str(uuid7()), case_id=case_id, programme="dibao",
         region_code=region, month=month, amount=Decimal("1.00"), bank_reference="B1",
@@ -99,7 +107,7 @@ async def settle(db, case_id: str, region: str, month: str) -> None:  # type: ig
     )
 
 
-async def run_all(db) -> None:  # type: ignore[no-untyped-def]
+async def run_all(db: Database) -> None:
     await discover(db)
     for _ in range(100):
         if await run_next(db) is None:
@@ -107,7 +115,7 @@ async def run_all(db) -> None:  # type: ignore[no-untyped-def]
     raise AssertionError("runs did not finish")
 
 
-async def run_of(sql, parameter_id: str) -> dict:  # type: ignore[no-untyped-def]
+async def run_of(sql, parameter_id: str) -> dict[str, Any]:
     row = await sql.fetchrow(
         "SELECT * FROM recalculation_run WHERE parameter_id = $1", uuid.UUID(parameter_id)
     )
@@ -115,7 +123,7 @@ async def run_of(sql, parameter_id: str) -> dict:  # type: ignore[no-untyped-def
     return dict(row)
 
 
-async def changes(sql, case_ids) -> list[EntitlementChanged]:  # type: ignore[no-untyped-def]
+async def changes(sql, case_ids) -> list[EntitlementChanged]:
     rows = await sql.fetch(
         "SELECT headers, payload FROM outbox WHERE event_type = $1 AND key = ANY($2::text[]) "
         "ORDER BY id",
@@ -131,10 +139,11 @@ async def changes(sql, case_ids) -> list[EntitlementChanged]:  # type: ignore[no
     return out
 
 
-async def amount(sql, case_id: str) -> Decimal:  # type: ignore[no-untyped-def]
-    return await sql.fetchval(
+async def amount(sql, case_id: str) -> Decimal:
+    monthly: Decimal = await sql.fetchval(
         "SELECT monthly_amount FROM active_entitlement WHERE case_id = $1", case_id
     )
+    return monthly
 
 
 async def test_r_ca_01_standard_change_recalculates_the_region_and_emits_only_changes(

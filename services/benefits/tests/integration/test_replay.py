@@ -3,6 +3,7 @@ even after later parameter versions were recorded (R-CA-01, R-CA-12)."""
 
 import json
 import re
+from typing import Any
 
 import pytest
 
@@ -12,7 +13,7 @@ REGION = "141128"  # 方山县: gets its own open-ended dibao standard in this m
 SOURCE = {"basis": "D", "document": "重放测试用参数通知", "article": "第一条"}
 
 
-def adults(income: str = "1200.00") -> list[dict]:
+def adults(income: str = "1200.00") -> list[dict[str, Any]]:
     return [
         {"birth_date": "1980-01-01", "incomes": {"other": income}},
         {"birth_date": "1982-02-02", "relationship": "spouse"},
@@ -32,19 +33,21 @@ def body(**over):
     return b
 
 
-async def assess(client, **over) -> dict:
+async def assess(client, **over) -> dict[str, Any]:
     r = await client.post("/v1/assessments", json=body(**over))
     assert r.status_code == 201, r.text
-    return r.json()
+    assessment: dict[str, Any] = r.json()
+    return assessment
 
 
-async def replay(client, assessment_id: str) -> dict:
+async def replay(client, assessment_id: str) -> dict[str, Any]:
     r = await client.get(f"/v1/assessments/{assessment_id}/replay")
     assert r.status_code == 200, r.text
-    return r.json()
+    answer: dict[str, Any] = r.json()
+    return answer
 
 
-async def record(client, value: str, valid_from: str) -> dict:
+async def record(client, value: str, valid_from: str) -> dict[str, Any]:
     r = await client.post(
         "/v1/parameters",
         json={
@@ -56,7 +59,8 @@ async def record(client, value: str, valid_from: str) -> dict:
         },
     )
     assert r.status_code == 201, r.text
-    return r.json()
+    version: dict[str, Any] = r.json()
+    return version
 
 
 async def test_r_ca_12_replay_with_known_at_ignores_a_later_parameter_version(client, counts):
@@ -118,7 +122,7 @@ async def test_r_ca_12_replay_detects_a_stored_answer_that_differs(client, sql):
 
 
 # One plausible request per programme (the programme-specific part of the household).
-PROGRAMMES = {
+PROGRAMMES: dict[str, dict[str, Any]] = {
     "dibao": {},
     "tekun": {
         "members": [

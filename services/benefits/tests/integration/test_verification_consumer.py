@@ -8,6 +8,7 @@ import datetime as dt
 import json
 import uuid
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -21,7 +22,7 @@ pytestmark = pytest.mark.integration
 
 
 def verification(**over) -> VerificationCompleted:
-    data = {
+    data: dict[str, Any] = {
         "verification_id": str(uuid7()),
         "case_id": str(uuid7()),
         "programme": "dibao",
@@ -57,7 +58,7 @@ async def apply(db, event: VerificationCompleted) -> None:
         await uow.commit()
 
 
-async def completed_events(sql, case_id: str) -> list[dict]:
+async def completed_events(sql, case_id: str) -> list[dict[str, Any]]:
     rows = await sql.fetch(
         "select payload from outbox where event_type = $1 and key = $2 order by id",
         AssessmentCompleted.TYPE,

@@ -4,6 +4,7 @@ mid-year change, trace; hypothesis properties (R-CA-01, R-CA-02, R-CA-03, R-CA-1
 import dataclasses
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -22,7 +23,7 @@ BASE = {
     "dibao.max_properties": "1",
     "dibao.employment_cost_rate": "0.30",
 }
-ADDONS = {
+ADDONS: dict[str, Any] = {
     "dibao.addon_rates": {
         "serious_illness": "0.30",
         "severe_disability": "0.20",
@@ -31,7 +32,7 @@ ADDONS = {
     },
     "dibao.addon_elderly_age": "70",
 }
-TIERS = {
+TIERS: dict[str, Any] = {
     "dibao.method": {"method": "tiers"},
     "dibao.tiers": [
         {"tier": "A", "max_per_capita_income": "200.00", "amount_per_person": "495.00"},
@@ -41,7 +42,7 @@ TIERS = {
 }
 
 
-def params(*extra: dict, valid_from=dt.date(2025, 1, 1), valid_to=None, **over):
+def params(*extra: dict[str, Any], valid_from=dt.date(2025, 1, 1), valid_to=None, **over):
     values = {**BASE}
     for e in extra:
         values.update(e)
@@ -49,7 +50,7 @@ def params(*extra: dict, valid_from=dt.date(2025, 1, 1), valid_to=None, **over):
     return {
         k: ParameterUsed(
             key=k,
-            value=engine.spec_for(k).parse(v),
+            value=engine.CATALOGUE[k].parse(v),
             region_code="141100",
             valid_from=valid_from,
             valid_to=valid_to,

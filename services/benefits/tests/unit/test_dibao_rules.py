@@ -3,6 +3,7 @@ frequency (R-CA-02, R-CA-06, R-CA-07, R-IN-12; rules.md §2, §3, §5, §6, §12
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -55,13 +56,13 @@ REVIEW = {
 }
 
 
-def params(*extra: dict, **over):
+def params(*extra: dict[str, Any], **over):
     values = {**BASE}
     for e in extra:
         values.update(e)
     values.update({k.replace("__", "."): v for k, v in over.items()})
     return {
-        k: ParameterUsed(k, engine.spec_for(k).parse(v), "141100", dt.date(2025, 1, 1), None, k)
+        k: ParameterUsed(k, engine.CATALOGUE[k].parse(v), "141100", dt.date(2025, 1, 1), None, k)
         for k, v in values.items()
     }
 

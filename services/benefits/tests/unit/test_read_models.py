@@ -3,6 +3,7 @@
 import datetime as dt
 import uuid
 from decimal import Decimal
+from typing import Any
 
 from socialaid.benefits.repository.parameters import ParameterVersion
 from socialaid.benefits.repository.recalculation_runs import RecalculationRun
@@ -12,7 +13,7 @@ UTC8 = dt.timezone(dt.timedelta(hours=8))
 
 
 def run(**over) -> RecalculationRun:
-    values = {
+    values: dict[str, Any] = {
         "id": uuid.UUID("01a236de-0000-7000-8000-000000000001"),
         "trigger": "manual",
         "parameter_id": None,
@@ -54,7 +55,7 @@ def test_run_without_regions_answers_an_empty_list():
 
 
 def version(**over) -> ParameterVersion:
-    values = {
+    values: dict[str, Any] = {
         "id": uuid.UUID("01a236de-0000-7000-8000-000000000002"),
         "key": "dibao.standard",
         "region_code": "141100",

@@ -22,7 +22,7 @@ MONTH = "2026-07"
 DAY = dt.date(2026, 7, 1)
 
 
-def used(key, value):  # type: ignore[no-untyped-def]
+def used(key, value):
     return ParameterUsed(key, value, "141100", dt.date(2025, 1, 1), None, f"p-{key}", "test")
 
 
