@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -60,7 +61,7 @@ def proposal(*, eligible: bool = True, amount: str = "512.00") -> Proposal:
     )
 
 
-def case_in(status: CaseStatus, *, version: int = 3, **over: object) -> Case:
+def case_in(status: CaseStatus, *, version: int = 3, **over: Any) -> Case:
     base = Case(
         id=CASE_ID,
         application_id=APP_ID,
@@ -71,7 +72,7 @@ def case_in(status: CaseStatus, *, version: int = 3, **over: object) -> Case:
         benefit_month="2026-12",
         proposal=proposal() if status is not CaseStatus.SUBMITTED else None,
     )
-    return dataclasses.replace(base, **over)  # type: ignore[arg-type]
+    return dataclasses.replace(base, **over)
 
 
 def assessment(
