@@ -2,15 +2,19 @@
 
 ``load_seed`` reads the ``SEED`` rows of a parameter-seeding migration: the migrations are not an
 importable package (their file names start with a date), so the file is loaded by path.
+``in_force`` turns the rows of one programme into the parameters in force on a day.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import importlib.util
+from collections.abc import Iterable
 from pathlib import Path
 
 from socialaid.benefits.db.seed import SeedRow
+from socialaid.benefits.domain import engine
+from socialaid.benefits.domain.parameters import ParameterUsed
 
 VERSIONS = Path(__file__).resolve().parents[2] / "migrations" / "versions"
 
@@ -42,3 +46,13 @@ def load_seed(filename: str) -> list[SeedRow]:
     if not isinstance(rows, list):
         raise ImportError(f"{path.name} has no SEED list")
     return [_seed_row(row, path) for row in rows]
+
+
+def in_force(rows: Iterable[SeedRow], prefix: str, day: dt.date) -> dict[str, ParameterUsed]:
+    """The rows whose key starts with ``prefix`` and that are valid on ``day``, each value parsed
+    by its catalogue spec, with the id ``id-<key>``."""
+    return {
+        k: ParameterUsed(k, engine.CATALOGUE[k].parse(v), r, f, t, f"id-{k}")
+        for k, r, v, f, t, _s in rows
+        if k.startswith(prefix) and f <= day and (t is None or day <= t)
+    }

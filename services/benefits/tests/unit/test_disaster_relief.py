@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from services.benefits.tests.support.benefits_testing import load_seed
+from services.benefits.tests.support.benefits_testing import in_force, load_seed
 from socialaid.benefits.domain import disaster_relief, engine
 from socialaid.benefits.domain.household import DisasterLoss, Household, Member
 from socialaid.benefits.domain.parameters import ParameterUsed
@@ -26,10 +26,7 @@ SEED = load_seed("2026_11_22_0004_seed_programme_parameters.py")
 
 def params(drop=(), **over):
     day = dt.date(2025, 8, 1)
-    out = {}
-    for k, r, v, f, t, _s in SEED:
-        if k.startswith("disaster.") and f <= day and (t is None or day <= t):
-            out[k] = ParameterUsed(k, engine.CATALOGUE[k].parse(v), r, f, t, f"id-{k}")
+    out = in_force(SEED, "disaster.", day)
     for k, v in over.items():
         key = k.replace("__", ".")
         out[key] = ParameterUsed(key, v, "141100", dt.date(2025, 1, 1), None, f"id-{key}")

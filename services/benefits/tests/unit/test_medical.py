@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from services.benefits.tests.support.benefits_testing import load_seed
+from services.benefits.tests.support.benefits_testing import in_force, load_seed
 from socialaid.benefits.domain import engine, medical
 from socialaid.benefits.domain.household import Household, MedicalClaim, Member
 from socialaid.benefits.domain.parameters import ParameterUsed, ParameterValueError
@@ -25,10 +25,7 @@ SEED = load_seed("2026_11_22_0004_seed_programme_parameters.py")
 
 
 def params(day=dt.date(2025, 6, 1), drop=(), **over):
-    out = {}
-    for k, r, v, f, t, _s in SEED:
-        if k.startswith("medical.") and f <= day and (t is None or day <= t):
-            out[k] = ParameterUsed(k, engine.CATALOGUE[k].parse(v), r, f, t, f"id-{k}")
+    out = in_force(SEED, "medical.", day)
     for k, v in over.items():
         key = k.replace("__", ".")
         out[key] = ParameterUsed(key, v, "141100", dt.date(2025, 1, 1), None, f"id-{key}")

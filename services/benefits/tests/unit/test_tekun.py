@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from services.benefits.tests.support.benefits_testing import load_seed
+from services.benefits.tests.support.benefits_testing import in_force, load_seed
 from socialaid.benefits.domain import engine, tekun
 from socialaid.benefits.domain.household import Household, Member, Supporter
 from socialaid.benefits.domain.parameters import ParameterUsed, ParameterValueError
@@ -28,10 +28,7 @@ def used(key, value, region="141100", valid_from=dt.date(2025, 1, 1)):
 
 
 def params(day=dt.date(2025, 6, 1), standard="800.00", drop=(), **over):
-    out = {}
-    for k, r, v, f, t, _s in SEED:
-        if k.startswith("tekun.") and f <= day and (t is None or day <= t):
-            out[k] = ParameterUsed(k, engine.CATALOGUE[k].parse(v), r, f, t, f"id-{k}")
+    out = in_force(SEED, "tekun.", day)
     out["dibao.standard"] = used("dibao.standard", D(standard))
     out["rigid.disposable_income_last_year"] = used(
         "rigid.disposable_income_last_year", D("23000.00")
