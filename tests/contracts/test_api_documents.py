@@ -13,9 +13,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import jsonschema  # type: ignore[import-untyped]  # no stubs installed: types-jsonschema
+import jsonschema
 import pytest
-import yaml  # type: ignore[import-untyped]  # no stubs installed: types-PyYAML
+import yaml
 
 from socialaid.contracts import REGISTRY
 
