@@ -320,7 +320,9 @@ CONTAINER_ENV = Template("""\
                 secretKeyRef: {name: socialaid-pii, key: hash-key}
             - name: ${SVC}_PII_ENCRYPTION_KEY
               valueFrom:
-                secretKeyRef: {name: socialaid-pii, key: encryption-key}""")
+                secretKeyRef: {name: socialaid-pii, key: encryption-key}
+            - name: ${SVC}_ENVIRONMENT
+              value: production""")
 
 CONTAINER_SECURITY = """\
           securityContext:

@@ -20,7 +20,7 @@ async def test_r_pa_03_approval_creates_one_entitlement(client, kit):
     [ent] = r.json()
     assert ent["monthly_amount"] == "630.50" and ent["start_month"] == "2027-02"
     assert ent["status"] == "active" and ent["version"] == 1 and ent["changes"] == []
-    assert ent["payee"]["account_number"] == event.payee.account_number
+    assert ent["payee"]["account_number"] == "*" * 15 + event.payee.account_number[-4:]
     assert await kit.scalar("SELECT count(*) FROM entitlement") == 1
 
 

@@ -146,7 +146,7 @@ async def test_r_rf_05_deliveries_only_for_matching_subscriptions_with_masked_da
     )
     assert data["members"][0] == {
         "name": "张**",
-        "id_number": ID1[:6] + "********" + ID1[-4:],
+        "id_number": ID1[:6] + "*" * 11 + ID1[-1],
         "relationship": "applicant",
     }
     flat = json.dumps(body, ensure_ascii=False)

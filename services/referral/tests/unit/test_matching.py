@@ -75,7 +75,7 @@ def test_case_accepted_keeps_only_household_size_region_programme_and_masked_mem
         and out["programme"] == "dibao"
     )
     assert out["members"] == [
-        {"name": "张**", "id_number": "141124********001X", "relationship": "applicant"}
+        {"name": "张**", "id_number": "141124***********X", "relationship": "applicant"}
     ]
     flat = repr(out)
     for secret in ("张三丰", "14112419800101001X", "1980-01-01", "300.00", "consent", "1000.00"):

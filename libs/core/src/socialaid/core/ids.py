@@ -49,20 +49,6 @@ def birth_date_of(id_number: str) -> dt.date:
     return dt.date(int(id_number[6:10]), int(id_number[10:12]), int(id_number[12:14]))
 
 
-def mask_id_number(value: str) -> str:
-    """``110101********123X`` style: region kept, birth date and sequence hidden."""
-    if len(value) < 10:
-        return "*" * len(value)
-    return value[:6] + "*" * (len(value) - 10) + value[-4:]
-
-
-def mask_name(name: str) -> str:
-    """Keep the family name (first character), hide the rest: 张三丰 → 张**."""
-    if not name:
-        return name
-    return name[0] + "*" * (len(name) - 1)
-
-
 def keyed_hash(value: str, key: str) -> str:
     """HMAC-SHA256 of a normalised identifier: equal IDs hash equally, the clear value is not kept."""
     return hmac.new(key.encode(), value.strip().upper().encode(), hashlib.sha256).hexdigest()

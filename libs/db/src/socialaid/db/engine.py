@@ -83,6 +83,8 @@ class Database:
             pool_recycle=1800,
             echo=echo,
             json_serializer=jsontext.dumps,
+            # An error never renders the statement's parameters (names, ID numbers, accounts).
+            hide_parameters=True,
         )
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False, autoflush=False)
 

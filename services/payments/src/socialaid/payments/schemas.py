@@ -8,11 +8,13 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from socialaid.contracts.events import Programme
+from socialaid.core.bounds import MONTH_PATTERN
 from socialaid.core.money import Money, NonNegativeMoney
+from socialaid.core.text import Name
 from socialaid.payments.domain.coverage import payroll_region_problem
 from socialaid.payments.domain.months import parse_month
 
-YM = r"^\d{4}-(0[1-9]|1[0-2])$"
+YM = MONTH_PATTERN
 
 
 class _In(BaseModel):
@@ -25,7 +27,7 @@ class PayrollCreate(_In):
     )
     programme: Programme = "dibao"
     month: str = Field(pattern=YM, description="Benefit month YYYY-MM")
-    actor: str = Field(default="operator", min_length=1, max_length=100)
+    actor: Name = "operator"
 
     @field_validator("region_code")
     @classmethod
@@ -83,7 +85,7 @@ class PayrollCreated(PayrollRead):
 
 class Payee(BaseModel):
     account_name: str
-    account_number: str
+    account_number: str = Field(description="Masked: the last four digits only")
     bank_code: str
 
 

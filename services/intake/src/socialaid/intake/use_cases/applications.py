@@ -6,7 +6,8 @@ import datetime as dt
 
 from socialaid.contracts.events import DeclaredAssets, Payee
 from socialaid.core.crypto import FieldCipher
-from socialaid.core.ids import keyed_hash, mask_id_number, uuid7
+from socialaid.core.ids import keyed_hash, uuid7
+from socialaid.core.masking import mask_id_number
 from socialaid.intake.config import Settings
 from socialaid.intake.domain.case import Case
 from socialaid.intake.domain.records import Application, Member

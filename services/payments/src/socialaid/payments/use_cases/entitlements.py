@@ -6,6 +6,7 @@ from typing import Literal
 
 from socialaid.contracts.events import CaseApproved
 from socialaid.core.ids import uuid7
+from socialaid.core.masking import mask_account_number
 from socialaid.core.money import round_yuan
 from socialaid.db import UnitOfWork
 from socialaid.payments.domain.records import (
@@ -90,7 +91,7 @@ def entitlement_read(
         end_month=e.end_month,
         payee=Payee(
             account_name=e.payee_account_name,
-            account_number=e.payee_account_number,
+            account_number=mask_account_number(e.payee_account_number),
             bank_code=e.payee_bank_code,
         ),
         status=e.status,

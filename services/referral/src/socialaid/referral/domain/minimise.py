@@ -18,7 +18,7 @@ from socialaid.contracts.events import (
     ReferralCompleted,
     ReferralCreated,
 )
-from socialaid.core.ids import mask_id_number, mask_name
+from socialaid.core.masking import mask_id_number, mask_name
 
 _CASE = ("case_id", "application_id", "programme", "region_code")
 _KEEP: dict[str, tuple[str, ...]] = {

@@ -23,7 +23,8 @@ from socialaid.contracts.events import (
     VerificationFailed,
     VerifiedMember,
 )
-from socialaid.core.ids import mask_id_number, uuid7
+from socialaid.core.ids import uuid7
+from socialaid.core.masking import mask_id_number
 from socialaid.db import UnitOfWork
 from socialaid.events.sink import EventSink, OutboxSink
 from socialaid.verification.adapters.departments import (
