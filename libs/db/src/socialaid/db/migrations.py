@@ -178,3 +178,27 @@ def upgrade_platform_v2(op: Any) -> None:
 
 def downgrade_platform_v2(op: Any) -> None:
     op.execute("ALTER TABLE outbox_sequence RESET (fillfactor)")
+
+
+# Open parked outbox rows (the relay holds their subjects' later rows behind them).
+OUTBOX_PARKED_WHERE = "parked_at IS NOT NULL AND discarded_at IS NULL AND published_at IS NULL"
+
+
+def upgrade_platform_v3(op: Any) -> None:
+    """Platform schema v3: an outbox row the broker refuses for good is parked instead of being
+    retried forever. ``parked_at`` marks it (``attempts`` and ``last_error`` say why),
+    ``discarded_at`` records an operator giving up on it, and a partial index of the open parked
+    rows by subject lets the relay's claim hold a subject's later rows cheaply (it is empty
+    while nothing is parked)."""
+    op.add_column("outbox", sa.Column("parked_at", sa.DateTime(timezone=True), nullable=True))
+    op.add_column("outbox", sa.Column("discarded_at", sa.DateTime(timezone=True), nullable=True))
+    op.execute(
+        "CREATE INDEX ix_outbox_parked ON outbox ((headers ->> 'ce_subject'), id) "
+        f"WHERE {OUTBOX_PARKED_WHERE}"
+    )
+
+
+def downgrade_platform_v3(op: Any) -> None:
+    op.drop_index("ix_outbox_parked", table_name="outbox")
+    op.drop_column("outbox", "discarded_at")
+    op.drop_column("outbox", "parked_at")

@@ -28,6 +28,9 @@ platform_metadata = new_metadata()
 
 # Events waiting to be published (transactional outbox). Written in the same
 # transaction as the state change; the relay publishes rows whose published_at is null.
+# A row the broker refuses for good is parked (parked_at, with attempts and last_error);
+# later rows of its subject wait behind it until an operator retries it (parked_at cleared)
+# or discards it (discarded_at set; the row is never published).
 outbox = Table(
     "outbox",
     platform_metadata,
@@ -42,6 +45,8 @@ outbox = Table(
     Column("published_at", DateTime(timezone=True)),
     Column("attempts", Integer, nullable=False, server_default=text("0")),
     Column("last_error", Text),
+    Column("parked_at", DateTime(timezone=True)),  # platform v3
+    Column("discarded_at", DateTime(timezone=True)),  # platform v3
 )
 # Last sequence number given to each subject's events (per-subject ordering).
 outbox_sequence = Table(
@@ -52,6 +57,15 @@ outbox_sequence = Table(
 )
 
 Index("ix_outbox_unpublished", outbox.c.id, postgresql_where=outbox.c.published_at.is_(None))
+# Open parked rows by subject (platform v3): the relay's claim holds a subject's later rows.
+Index(
+    "ix_outbox_parked",
+    outbox.c.headers["ce_subject"].astext,
+    outbox.c.id,
+    postgresql_where=outbox.c.parked_at.isnot(None)
+    & outbox.c.discarded_at.is_(None)
+    & outbox.c.published_at.is_(None),
+)
 
 # Events already applied by this service's consumers (duplicates are dropped).
 inbox = Table(

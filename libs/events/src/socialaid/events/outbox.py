@@ -27,6 +27,7 @@ from socialaid.db.pgcopy import (
     row_prefix,
 )
 from socialaid.events.envelope import CONTENT_TYPE, SPEC_VERSION, Envelope
+from socialaid.events.limits import check_event_size, event_limit, record_size
 
 NOTIFY_CHANNEL = "socialaid_outbox"
 
@@ -58,7 +59,10 @@ async def add_event(
     """Queue ``event`` for publication when (and only if) the caller's transaction commits.
 
     Each subject gets a gap-free, increasing ``sequence`` so consumers can drop
-    stale (older) events that arrive after newer ones.
+    stale (older) events that arrive after newer ones. An event whose record (key, headers and
+    payload) is over the configured limit (:mod:`socialaid.events.limits`) raises
+    :class:`~socialaid.events.limits.EventTooLarge` before anything is written, so the caller's
+    transaction fails and stores nothing rather than queue an event the broker would refuse.
     """
     subject = subject or event.subject()
     draft = Envelope(
@@ -70,6 +74,11 @@ async def add_event(
         subject=subject,
         traceparent=current_traceparent(),
     )
+    headers = draft.headers()
+    payload = draft.value()
+    key = key or subject
+    size = record_size(key.encode(), payload, [(k, v.encode()) for k, v in headers.items()])
+    check_event_size(draft.type, size)
     sequence = (
         await session.execute(
             _INSERT,
@@ -77,10 +86,10 @@ async def add_event(
                 "subject": subject,
                 "event_id": draft.id,
                 "topic": event.TOPIC,
-                "key": key or subject,
+                "key": key,
                 "event_type": draft.type,
-                "headers": json.dumps(draft.headers()),
-                "payload": draft.value(),
+                "headers": json.dumps(headers),
+                "payload": payload,
             },
         )
     ).scalar_one()
@@ -116,7 +125,10 @@ async def copy_events(
     (row locks held to commit, so a subject's sequence still follows commit order), and the rows
     are streamed into ``outbox`` in chunks while the next chunk is encoded. Event ids are
     consecutive UUIDv7 values. ``conn`` is the asyncpg connection of the caller's transaction.
-    The first and last payloads are checked against ``contract``. Returns the number queued;
+    The first and last payloads are checked against ``contract``, and every row's size against
+    the configured event limit (key + headers + payload + a record's overhead, a bound at least
+    the wire size): an oversize one raises :class:`~socialaid.events.limits.EventTooLarge`,
+    which aborts the COPY and so the caller's transaction. Returns the number queued;
     ``timings`` (if given) receives the seconds spent on sequences and on the COPY.
     """
     n = len(subjects)
@@ -166,6 +178,7 @@ async def copy_events(
     topic = length_prefixed(contract.TOPIC.encode())
     event_type = length_prefixed(contract.TYPE.encode())
     start = row_prefix(6) + _UUID_LEN  # six columns; the first, event_id, is 16 bytes
+    limit = event_limit() - _RECORD_OVERHEAD
 
     async def chunks() -> AsyncIterator[bytes]:
         yield HEADER
@@ -191,8 +204,15 @@ async def copy_events(
                 add(topic)
                 add(length_prefixed(key))
                 add(event_type)
+                payload = block[i - lo]
+                if len(payload) + len(headers) + len(key) > limit:
+                    # The headers' JSON is longer than their encoding in a Kafka record.
+                    check_event_size(
+                        contract.TYPE,
+                        len(payload) + len(headers) + len(key) + _RECORD_OVERHEAD,
+                    )
                 add(jsonb_field(headers))
-                add(length_prefixed(block[i - lo]))
+                add(length_prefixed(payload))
             yield b"".join(parts)
         yield TRAILER
 
@@ -209,6 +229,8 @@ async def copy_events(
 
 
 _UUID_LEN = b"\x00\x00\x00\x10"
+# A record batch's header (61 bytes) and a record's own varints and attributes, rounded up.
+_RECORD_OVERHEAD = 128
 _SEQ_TABLE = "_outbox_bulk_subject"
 # Existing subjects: one set-based UPDATE; new ones: INSERT (ON CONFLICT for a subject another
 # transaction inserted after this statement's snapshot). Both RETURN the sequence taken.
