@@ -32,6 +32,10 @@ IDEMPOTENCY_EXEMPT = {
     # message (404) and changes nothing.
     ("post", "/v1/admin/parked/subjects/{subject}/redrive"),
     ("post", "/v1/admin/parked/{parked_id}/discard"),
+    # Parked outbox rows (socialaid.web.service._outbox_admin_router, in every service): a repeated
+    # retry or discard finds no open parked row (404) and changes nothing.
+    ("post", "/v1/admin/outbox/parked/{row_id}/retry"),
+    ("post", "/v1/admin/outbox/parked/{row_id}/discard"),
     # payments: sends the payroll's *pending* instructions to the bank; the bank never pays an
     # instruction twice and settled instructions are not resent, so a retry is safe by design.
     ("post", "/v1/payrolls/{payroll_id}/submit"),

@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi import APIRouter, Depends, FastAPI, Query, Request
+from fastapi import Path as PathParam
 from pydantic import BaseModel, Field
 
 from socialaid.core.errors import NotFound
@@ -30,6 +31,8 @@ from socialaid.core.telemetry import setup_tracing
 from socialaid.db import Database
 from socialaid.events.consumer import ConsumerRunner
 from socialaid.events.inbox import Applier, Subscription
+from socialaid.events.limits import configure_event_limit
+from socialaid.events.outbox_admin import discard_parked, list_parked, retry_parked
 from socialaid.events.relay import OutboxRelay
 from socialaid.web.observability import KafkaProbe, health_router, install_observability
 from socialaid.web.problems import MEDIA_TYPE, install_problem_handlers, problem_openapi
@@ -100,6 +103,84 @@ class DiscardRead(BaseModel):
     discarded: bool
 
 
+class ParkedOutboxRead(BaseModel):
+    """An event the relay could not publish: the broker refused it for good (too large, or a
+    non-retriable error on every attempt). Later events of its subject wait behind it."""
+
+    id: int = Field(description="outbox row id")
+    event_id: str
+    event_type: str
+    topic: str
+    subject: str | None
+    sequence: int | None = Field(description="the event's place in its subject's sequence")
+    size: int = Field(description="payload bytes")
+    attempts: int
+    last_error: str | None = Field(description="the broker's or producer's answer")
+    created_at: dt.datetime
+    parked_at: dt.datetime
+    held: int = Field(description="later events of the subject waiting behind this one")
+
+
+class OutboxRetryRead(BaseModel):
+    id: int
+    retried: bool = Field(description="back in the relay's queue, ahead of its held events")
+
+
+class OutboxDiscardRead(BaseModel):
+    id: int
+    discarded: bool = Field(description="never published; its subject's held events go on")
+
+
+# An outbox row id is a BIGINT: a larger number names no row (422), never a database error.
+OutboxRowId = Annotated[int, PathParam(ge=1, le=2**63 - 1, description="outbox row id")]
+_NO_PARKED_ROW: dict[int | str, dict[str, Any]] = {
+    404: {"description": "No open parked outbox row with this id", "content": {MEDIA_TYPE: {}}}
+}
+
+
+def _outbox_admin_router() -> APIRouter:
+    """Parked outbox rows (every service has an outbox, so every service gets this router)."""
+    router = APIRouter(prefix="/v1/admin/outbox/parked", tags=["operations"])
+
+    @router.get(
+        "",
+        response_model=list[ParkedOutboxRead],
+        summary="Events the relay parked because the broker refuses them",
+    )
+    async def list_parked_outbox(db: DbDep) -> list[ParkedOutboxRead]:
+        return [
+            ParkedOutboxRead.model_validate(p, from_attributes=True) for p in await list_parked(db)
+        ]
+
+    @router.post(
+        "/{row_id}/retry",
+        response_model=OutboxRetryRead,
+        summary="Publish a parked event again (after fixing the cause), then its held ones",
+        responses=_NO_PARKED_ROW,
+    )
+    async def retry_parked_outbox(row_id: OutboxRowId, db: DbDep) -> OutboxRetryRead:
+        if not await retry_parked(db, row_id):
+            raise NotFound(f"No open parked outbox row {row_id}.")
+        return OutboxRetryRead(id=row_id, retried=True)
+
+    @router.post(
+        "/{row_id}/discard",
+        response_model=OutboxDiscardRead,
+        summary="Give up on a parked event (never published; recorded with a note)",
+        responses=_NO_PARKED_ROW,
+    )
+    async def discard_parked_outbox(
+        row_id: OutboxRowId,
+        db: DbDep,
+        note: Annotated[str, Query(max_length=500)] = "discarded by operator",
+    ) -> OutboxDiscardRead:
+        if not await discard_parked(db, row_id, note):
+            raise NotFound(f"No open parked outbox row {row_id}.")
+        return OutboxDiscardRead(id=row_id, discarded=True)
+
+    return router
+
+
 def _admin_router(spec: ServiceSpec) -> APIRouter:
     router = APIRouter(prefix="/v1/admin/parked", tags=["operations"])
 
@@ -156,6 +237,7 @@ def create_app(spec: ServiceSpec, settings: ServiceSettings | None = None) -> Fa
     settings = settings or spec.settings_factory()
     configure_logging(spec.name, settings.log_level)
     setup_tracing(spec.name, settings.otlp_endpoint)
+    configure_event_limit(settings.event_max_bytes)
     db = Database(settings.database_url, pool_size=settings.db_pool_size)
 
     @contextlib.asynccontextmanager
@@ -182,6 +264,7 @@ def create_app(spec: ServiceSpec, settings: ServiceSettings | None = None) -> Fa
         app.include_router(router)
     if spec.subscriptions is not None:
         app.include_router(_admin_router(spec))
+    app.include_router(_outbox_admin_router())
     problem_openapi(app)
     return app
 
@@ -191,6 +274,7 @@ async def run_worker(
 ) -> None:
     """Relay + consumer + background jobs until SIGTERM/SIGINT (or ``stop`` is set)."""
     stop = stop or asyncio.Event()
+    configure_event_limit(settings.event_max_bytes)
     db = Database(settings.database_url, pool_size=settings.db_pool_size)
     relay = OutboxRelay(
         database_url=settings.database_url,
@@ -198,6 +282,8 @@ async def run_worker(
         service=spec.name,
         batch_size=settings.relay_batch_size,
         idle_poll_seconds=settings.relay_idle_poll_seconds,
+        max_request_bytes=settings.relay_max_request_bytes,
+        park_after_attempts=settings.relay_park_after_attempts,
     )
     tasks: list[asyncio.Task[None]] = [asyncio.create_task(relay.run(), name="relay")]
     runner: ConsumerRunner | None = None
