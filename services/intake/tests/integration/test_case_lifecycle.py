@@ -19,6 +19,7 @@ import pytest_asyncio
 from socialaid.contracts.base import Contract
 from socialaid.contracts.events import (
     AssessmentCompleted,
+    CaseApproved,
     Discrepancy,
     PaymentSettled,
     VerificationCompleted,
@@ -155,7 +156,7 @@ async def test_a_case_from_submission_to_enrolment(client, settings, db):
     assert r.status_code == 200
     assert r.text == (
         f'{{"case_id":"{case_id}","status":"approved","monthly_amount":"512.00",'
-        '"start_month":"2027-01"}'
+        '"start_month":"2027-01","assessed_amount":"512.00","reduction_reason":null}'
     )
     settled = PaymentSettled(
         payment_id="pay-int-1",
@@ -238,3 +239,95 @@ async def test_a_change_decided_on_an_old_version_is_stale(client, db):
         with pytest.raises(Conflict) as err:
             await repo.save_case(dataclasses.replace(change, history=None))
         assert err.value.code == "stale_case"
+
+
+async def outbox_of(settings: Settings, case_id: str) -> list[Envelope]:
+    conn = await asyncpg.connect(settings.database_url.replace("+asyncpg", ""))
+    try:
+        rows = await conn.fetch(
+            "select headers, payload from outbox where headers->>'ce_subject' = $1 order by id",
+            case_id,
+        )
+    finally:
+        await conn.close()
+    return [Envelope.from_headers(json.loads(r["headers"]), r["payload"]) for r in rows]
+
+
+async def assessed_case(client: httpx.AsyncClient, db: Database) -> str:
+    case_id = await new_case(client)
+    assert (await client.post(f"/v1/cases/{case_id}/accept", json={})).status_code == 200
+    assert await deliver(db, assessment(case_id), "/socialaid/benefits") == "applied"
+    return case_id
+
+
+@pytest.mark.parametrize(
+    ("body", "code"),
+    [
+        ({"monthly_amount": "999999999999.99"}, "amount_above_assessment"),
+        (
+            {"monthly_amount": "512.01", "reduction_reason": "other", "note": "x"},
+            "amount_above_assessment",
+        ),
+        ({"monthly_amount": "400.00"}, "reduction_reason_missing"),
+        ({"monthly_amount": "400.00", "reduction_reason": "other"}, "reduction_note_missing"),
+        (
+            {"monthly_amount": "512.00", "reduction_reason": "partial_month"},
+            "reduction_reason_without_reduction",
+        ),
+    ],
+)
+async def test_r_ca_12_an_approval_outside_the_assessment_is_refused_and_changes_nothing(
+    client, settings, db, body, code
+):
+    case_id = await assessed_case(client, db)
+    before = (await client.get(f"/v1/cases/{case_id}")).json()
+    outbox = await outbox_of(settings, case_id)
+    r = await client.post(f"/v1/cases/{case_id}/approve", json={**body, "start_month": "2027-01"})
+    assert r.status_code == 422, r.text
+    assert r.headers["content-type"].startswith("application/problem+json")
+    problem = r.json()
+    assert problem["code"] == code and problem["assessed_amount"] == "512.00"
+    assert problem["monthly_amount"] == str(Decimal(body["monthly_amount"]))
+    assert (await client.get(f"/v1/cases/{case_id}")).json() == before
+    assert await outbox_of(settings, case_id) == outbox
+
+
+async def test_a_reduction_reason_outside_the_documented_list_is_refused(client, db):
+    case_id = await assessed_case(client, db)
+    r = await client.post(
+        f"/v1/cases/{case_id}/approve",
+        json={"monthly_amount": "400.00", "start_month": "2027-01", "reduction_reason": "mood"},
+    )
+    assert r.status_code == 422 and r.json()["code"] == "validation_failed"
+    assert r.headers["content-type"].startswith("application/problem+json")
+    assert [e["field"] for e in r.json()["errors"]] == ["body.reduction_reason"]
+    assert (await client.get(f"/v1/cases/{case_id}")).json()["status"] == "assessed"
+
+
+async def test_r_in_08_a_reduced_approval_is_explained_in_the_case_and_the_event(
+    client, settings, db
+):
+    case_id = await assessed_case(client, db)
+    r = await client.post(
+        f"/v1/cases/{case_id}/approve",
+        json={
+            "monthly_amount": "256.00",
+            "start_month": "2027-01",
+            "reduction_reason": "partial_month",
+            "note": "从月中开始",
+        },
+    )
+    assert r.status_code == 200, r.text
+    assert (
+        r.json()["assessed_amount"] == "512.00" and r.json()["reduction_reason"] == "partial_month"
+    )
+    case = (await client.get(f"/v1/cases/{case_id}")).json()
+    assert case["monthly_amount"] == "256.00" and case["proposal"]["amount"] == "512.00"
+    assert case["decision_reasons"] == ["partial_month"]
+    assert case["history"][-1]["note"] == (
+        "approved 256.00 of assessed 512.00 (assessment as-int-1); reduction: partial_month; 从月中开始"
+    )
+    (approved,) = [e for e in await outbox_of(settings, case_id) if e.type == CaseApproved.TYPE]
+    assert approved.data["monthly_amount"] == "256.00"
+    assert approved.data["assessed_amount"] == "512.00"
+    assert approved.data["reduction_reason"] == "partial_month"

@@ -29,6 +29,7 @@ from socialaid.contracts.events import (
     VerificationFailed,
 )
 from socialaid.core.errors import Conflict, RuleViolation
+from socialaid.intake.domain.approval import ReductionReason
 from socialaid.intake.domain.case import (
     SYSTEM,
     TRANSITIONS,
@@ -146,15 +147,23 @@ def accept(case: Case) -> CaseChange:
     )
 
 
-def approve(case: Case, *, payee: Payee | None = PAYEE, amount: Decimal = Decimal("512.00")):
+def approve(
+    case: Case,
+    *,
+    payee: Payee | None = PAYEE,
+    amount: Decimal = Decimal("512.00"),
+    reason: ReductionReason | None = None,
+    note: str | None = "ok",
+):
     return case.approve(
         actor="county-1",
-        note="ok",
+        note=note,
         monthly_amount=amount,
         start_month="2027-01",
         payee=payee,
         household_size=2,
         at=AT,
+        reduction_reason=reason,
     )
 
 
@@ -226,25 +235,147 @@ def test_accepting_sets_the_benefit_month_and_sends_the_household():
     assert event.declared_assets.properties == 1
 
 
-def test_approving_an_eligible_proposal_records_amount_and_start():
+def test_approving_the_assessed_amount_records_it_against_the_assessment():
+    """R-IN-08, R-CA-12: the approval names the assessed amount it is bounded by."""
     before = case_in(CaseStatus.ASSESSED)
-    change = approve(before, amount=Decimal("498.50"))
-    assert_moved(change, before, CaseStatus.APPROVED, "county-1", "ok")
-    assert change.case.monthly_amount == Decimal("498.50")
+    change = approve(before)
+    assert_moved(
+        change,
+        before,
+        CaseStatus.APPROVED,
+        "county-1",
+        "approved 512.00 of assessed 512.00 (assessment as-1); ok",
+    )
+    assert change.case.monthly_amount == Decimal("512.00")
     assert change.case.start_month == "2027-01"
+    assert change.case.decision_reasons is None  # nothing to explain: the assessed amount
     assert change.events == (
         CaseApproved(
             case_id=CASE_ID,
             application_id=APP_ID,
             programme="dibao",
             region_code="141102",
-            monthly_amount=Decimal("498.50"),
+            monthly_amount=Decimal("512.00"),
             start_month="2027-01",
             payee=PAYEE,
             household_size=2,
             approved_at=AT,
+            assessed_amount=Decimal("512.00"),
         ),
     )
+
+
+def test_approving_less_than_assessed_records_the_reduction_reason():
+    """R-IN-08, R-CA-12: a reduced amount carries its reason in history, case and event."""
+    before = case_in(CaseStatus.ASSESSED)
+    change = approve(before, amount=Decimal("498.50"), reason=ReductionReason.PARTIAL_MONTH)
+    assert_moved(
+        change,
+        before,
+        CaseStatus.APPROVED,
+        "county-1",
+        "approved 498.50 of assessed 512.00 (assessment as-1); reduction: partial_month; ok",
+    )
+    assert change.case.monthly_amount == Decimal("498.50")
+    assert change.case.decision_reasons == ("partial_month",)
+    (event,) = change.events
+    assert isinstance(event, CaseApproved)
+    assert event.monthly_amount == Decimal("498.50")
+    assert event.assessed_amount == Decimal("512.00")
+    assert event.reduction_reason == "partial_month"
+
+
+@pytest.mark.parametrize("amount", ["512.01", "513", "999999999999.99"])
+def test_r_ca_12_an_amount_above_the_assessment_is_refused(amount):
+    for reason in (None, *ReductionReason):
+        with pytest.raises(RuleViolation) as err:
+            approve(case_in(CaseStatus.ASSESSED), amount=Decimal(amount), reason=reason)
+        assert err.value.code == "amount_above_assessment"
+        assert err.value.extra == {"monthly_amount": amount, "assessed_amount": "512.00"}
+        assert amount in err.value.detail and "512.00" in err.value.detail
+
+
+def test_r_in_08_a_reduction_without_a_reason_is_refused_naming_the_allowed_reasons():
+    with pytest.raises(RuleViolation) as err:
+        approve(case_in(CaseStatus.ASSESSED), amount=Decimal("400.00"))
+    assert err.value.code == "reduction_reason_missing"
+    assert err.value.extra["allowed_reasons"] == [r.value for r in ReductionReason]
+    assert err.value.extra["assessed_amount"] == "512.00"
+
+
+@pytest.mark.parametrize("note", [None, "", "   "])
+def test_r_in_08_a_reduction_for_other_needs_a_note(note):
+    with pytest.raises(RuleViolation) as err:
+        approve(
+            case_in(CaseStatus.ASSESSED),
+            amount=Decimal("400.00"),
+            reason=ReductionReason.OTHER,
+            note=note,
+        )
+    assert err.value.code == "reduction_note_missing"
+    change = approve(
+        case_in(CaseStatus.ASSESSED),
+        amount=Decimal("400.00"),
+        reason=ReductionReason.OTHER,
+        note="村委会证明另有亲属资助",
+    )
+    assert change.case.decision_reasons == ("other",)
+    assert change.history is not None and change.history.note is not None
+    assert change.history.note.endswith("reduction: other; 村委会证明另有亲属资助")
+
+
+def test_a_reduction_reason_for_the_assessed_amount_is_refused():
+    with pytest.raises(RuleViolation) as err:
+        approve(case_in(CaseStatus.ASSESSED), reason=ReductionReason.HOUSEHOLD_REQUEST)
+    assert err.value.code == "reduction_reason_without_reduction"
+
+
+def test_eligibility_is_checked_before_the_amount():
+    with pytest.raises(RuleViolation) as err:
+        approve(case_in(CaseStatus.ASSESSED, proposal=proposal(eligible=False)), amount=Decimal(1))
+    assert err.value.code == "not_eligible"
+
+
+@given(
+    assessed=amounts,
+    other=st.none() | amounts,
+    reason=st.none() | st.sampled_from(ReductionReason),
+    note=st.none() | st.text(max_size=5),
+)
+def test_r_ca_12_an_approval_is_never_above_the_assessment_and_below_only_with_a_reason(
+    assessed, other, reason, note
+):
+    approved = assessed if other is None else other  # the assessed amount itself, often
+    case = case_in(CaseStatus.ASSESSED, proposal=proposal(amount=str(assessed)))
+    try:
+        change = approve(case, amount=approved, reason=reason, note=note)
+    except RuleViolation as err:
+        refused: str | None = err.code
+    else:
+        refused = None
+        assert change.case.monthly_amount == approved
+        assert change.case.monthly_amount <= assessed
+        (event,) = change.events
+        assert isinstance(event, CaseApproved) and event.assessed_amount == assessed
+        assert change.history is not None and change.history.note is not None
+        assert f"approved {approved} of assessed {assessed}" in change.history.note
+        if approved < assessed:
+            assert reason is not None and change.case.decision_reasons == (reason.value,)
+            assert event.reduction_reason == reason.value
+            assert f"reduction: {reason.value}" in change.history.note
+        else:
+            assert change.case.decision_reasons is None and event.reduction_reason is None
+    if approved > assessed:
+        expected: str | None = "amount_above_assessment"
+    elif approved == assessed:
+        expected = None if reason is None else "reduction_reason_without_reduction"
+    elif reason is None:
+        expected = "reduction_reason_missing"
+    elif reason is ReductionReason.OTHER and not (note and note.strip()):
+        expected = "reduction_note_missing"
+    else:
+        expected = None
+    assert refused == expected
 
 
 def test_approval_needs_a_payee_account():

@@ -25,6 +25,7 @@ from socialaid.contracts.events import (
 from socialaid.core.errors import Conflict, NotFound, RuleViolation
 from socialaid.core.ids import gb11643_check_char
 from socialaid.intake.config import Settings
+from socialaid.intake.domain.approval import ReductionReason
 from socialaid.intake.domain.case import CaseStatus, next_month
 from socialaid.intake.schemas import ApplicationCreate, CaseAccept, CaseApprove, CaseReject
 from socialaid.intake.use_cases.applications import read_application, submit_application
@@ -215,12 +216,70 @@ async def test_approval_of_an_eligible_proposal():
         "status": "approved",
         "monthly_amount": "512.00",
         "start_month": "2027-01",
+        "assessed_amount": "512.00",
+        "reduction_reason": None,
     }
     (event,) = uow.events.of_type(CaseApproved)
     assert isinstance(event, CaseApproved)
     assert event.payee.bank_code == "ICBC" and event.household_size == 2
+    assert event.assessed_amount == Decimal("512.00") and event.reduction_reason is None
     case = await read_case(uow, case_id=case_id)
     assert case.monthly_amount == Decimal("512.00") and case.start_month == "2027-01"
+
+
+async def test_r_ca_12_approval_below_the_assessment_keeps_the_reason_with_the_decision():
+    uow = FakeIntakeUnitOfWork()
+    case_id = await assessed(uow)
+    data = CaseApprove(
+        monthly_amount=Decimal("300.00"),
+        start_month="2027-01",
+        reduction_reason=ReductionReason.HOUSEHOLD_REQUEST,
+        note="申请人书面要求",
+    )
+    answer = await approve_case(uow, case_id=case_id, data=data)
+    assert answer.assessed_amount == Decimal("512.00")
+    assert answer.reduction_reason is ReductionReason.HOUSEHOLD_REQUEST
+    (event,) = uow.events.of_type(CaseApproved)
+    assert isinstance(event, CaseApproved)
+    assert (event.monthly_amount, event.assessed_amount, event.reduction_reason) == (
+        Decimal("300.00"),
+        Decimal("512.00"),
+        "household_request",
+    )
+    case = await read_case(uow, case_id=case_id)
+    assert case.monthly_amount == Decimal("300.00")
+    assert case.decision_reasons == ["household_request"]
+    assert case.history[-1].note == (
+        "approved 300.00 of assessed 512.00 (assessment as-1); "
+        "reduction: household_request; 申请人书面要求"
+    )
+
+
+@pytest.mark.parametrize(
+    ("amount", "reason", "code"),
+    [
+        ("512.01", None, "amount_above_assessment"),
+        ("999999999999.99", ReductionReason.OTHER, "amount_above_assessment"),
+        ("511.99", None, "reduction_reason_missing"),
+        ("0", ReductionReason.OTHER, "reduction_note_missing"),
+        ("512.00", ReductionReason.PARTIAL_MONTH, "reduction_reason_without_reduction"),
+    ],
+)
+async def test_r_ca_12_an_approval_outside_the_assessment_is_refused_and_changes_nothing(
+    amount, reason, code
+):
+    uow = FakeIntakeUnitOfWork()
+    case_id = await assessed(uow)
+    before = await read_case(uow, case_id=case_id)
+    events = list(uow.events.events)
+    data = CaseApprove(
+        monthly_amount=Decimal(amount), start_month="2027-01", reduction_reason=reason
+    )
+    with pytest.raises(RuleViolation) as err:
+        await approve_case(uow, case_id=case_id, data=data)
+    assert err.value.code == code
+    assert await read_case(uow, case_id=case_id) == before
+    assert uow.events.events == events
 
 
 async def test_approval_without_payee_is_refused_and_changes_nothing():

@@ -109,6 +109,15 @@ class CaseApproved(_CaseEvent):
     payee: Payee
     household_size: int
     approved_at: dt.datetime
+    assessed_amount: Money | None = Field(
+        default=None,
+        description="The assessed (proposed) amount the approval is bounded by (R-CA-12).",
+    )
+    reduction_reason: str | None = Field(
+        default=None,
+        description="Why the approved amount is below the assessed one: household_request, "
+        "partial_month, income_change_reported, other_support_received or other (R-IN-08).",
+    )
 
 
 @register

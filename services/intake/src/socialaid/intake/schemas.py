@@ -20,6 +20,7 @@ from socialaid.contracts.events import Programme
 from socialaid.core.ids import birth_date_of, id_number_problem
 from socialaid.core.money import Money, NonNegativeMoney
 from socialaid.core.regions import get_region
+from socialaid.intake.domain.approval import ReductionReason
 
 Channel = Literal["window", "hotline", "online", "community_worker", "school", "hospital", "police"]
 Relationship = Literal[
@@ -216,6 +217,8 @@ class CaseApprovalRead(BaseModel):
     status: str
     monthly_amount: Money
     start_month: str
+    assessed_amount: Money = Field(description="The assessed amount the approval is bounded by")
+    reduction_reason: ReductionReason | None = None
 
 
 class CaseRejectionRead(BaseModel):
@@ -231,8 +234,17 @@ class CaseAccept(_In):
 
 class CaseApprove(_In):
     actor: str = Field(default="county", max_length=100)
-    monthly_amount: NonNegativeMoney
+    monthly_amount: NonNegativeMoney = Field(
+        description="At most the assessed amount (proposal.amount); a lower amount needs a "
+        "reduction_reason (R-CA-12)"
+    )
     start_month: str = Field(pattern=YM)
+    reduction_reason: ReductionReason | None = Field(
+        default=None,
+        description="Required when monthly_amount is below the assessed amount, absent when "
+        "equal: household_request, partial_month, income_change_reported, "
+        "other_support_received, or other (then note is required) (R-IN-08)",
+    )
     note: str | None = Field(default=None, max_length=2000)
 
 

@@ -33,6 +33,11 @@ from socialaid.contracts.events import (
     VerificationFailed,
 )
 from socialaid.core.errors import RuleViolation
+from socialaid.intake.domain.approval import (
+    ReductionReason,
+    approval_note,
+    check_approved_amount,
+)
 from socialaid.intake.domain.records import Proposal, Verification
 from socialaid.intake.domain.status import (
     TRANSITIONS,
@@ -59,6 +64,7 @@ __all__ = [
     "CaseChange",
     "CaseHistoryEntry",
     "CaseStatus",
+    "ReductionReason",
     "age_on",
     "check_transition",
     "next_month",
@@ -192,8 +198,13 @@ class Case:
         payee: Payee | None,
         household_size: int,
         at: dt.datetime,
+        reduction_reason: ReductionReason | None = None,
     ) -> CaseChange:
-        """County approval of an eligible proposal, paid to the payee's account (R-IN-08)."""
+        """County approval of an eligible proposal, paid to the payee's account (R-IN-08).
+
+        The amount is at most the assessed one; a lower amount needs a reason from
+        :class:`ReductionReason` (R-CA-12). The assessed amount and the reason are recorded in
+        the history note, the reason in ``decision_reasons`` and both in the event."""
         check_transition(self.status, CaseStatus.APPROVED)
         if payee is None:
             raise RuleViolation(
@@ -205,11 +216,29 @@ class Case:
                 "The assessment found the household not eligible; approve only an eligible proposal.",
                 code="not_eligible",
             )
+        assessed = self.proposal.amount
+        check_approved_amount(
+            monthly_amount=monthly_amount,
+            assessed_amount=assessed,
+            reason=reduction_reason,
+            note=note,
+        )
         return self._become(
             CaseStatus.APPROVED,
             actor,
-            note,
-            replace(self, monthly_amount=monthly_amount, start_month=start_month),
+            approval_note(
+                monthly_amount=monthly_amount,
+                assessed_amount=assessed,
+                assessment_id=self.proposal.assessment_id,
+                reason=reduction_reason,
+                note=note,
+            ),
+            replace(
+                self,
+                monthly_amount=monthly_amount,
+                start_month=start_month,
+                decision_reasons=None if reduction_reason is None else (reduction_reason.value,),
+            ),
             CaseApproved(
                 **self._header(),
                 monthly_amount=monthly_amount,
@@ -217,6 +246,8 @@ class Case:
                 payee=payee,
                 household_size=household_size,
                 approved_at=at,
+                assessed_amount=assessed,
+                reduction_reason=None if reduction_reason is None else reduction_reason.value,
             ),
         )
 

@@ -77,13 +77,17 @@ async def approve_case(
         payee=app.payee,
         household_size=len(members),
         at=dt.datetime.now(dt.UTC),
+        reduction_reason=data.reduction_reason,
     )
     await apply_change(uow, change)
+    assert change.case.proposal is not None  # approve() refuses a case without one
     return CaseApprovalRead(
         case_id=case_id,
         status=change.case.status.value,
         monthly_amount=data.monthly_amount,
         start_month=data.start_month,
+        assessed_amount=change.case.proposal.amount,
+        reduction_reason=data.reduction_reason,
     )
 
 
