@@ -34,6 +34,7 @@ from socialaid.events.inbox import Applier, Subscription
 from socialaid.events.limits import configure_event_limit
 from socialaid.events.outbox_admin import discard_parked, list_parked, retry_parked
 from socialaid.events.relay import OutboxRelay
+from socialaid.web.limits import BigIntPath, install_limits
 from socialaid.web.observability import KafkaProbe, health_router, install_observability
 from socialaid.web.problems import MEDIA_TYPE, install_problem_handlers, problem_openapi
 from socialaid.web.responses import JsonResponse
@@ -224,7 +225,7 @@ def _admin_router(spec: ServiceSpec) -> APIRouter:
         },
     )
     async def discard(
-        parked_id: int, request: Request, note: str = "discarded by operator"
+        parked_id: BigIntPath, request: Request, note: str = "discarded by operator"
     ) -> DiscardRead:
         if not await applier(request).discard(parked_id, note):
             raise NotFound(f"No open parked message {parked_id}.")
@@ -258,6 +259,7 @@ def create_app(spec: ServiceSpec, settings: ServiceSettings | None = None) -> Fa
     app.state.settings = settings
     app.state.db = db
     install_problem_handlers(app)
+    install_limits(app)  # body size per route, clean request targets
     install_observability(app, spec.name)
     app.include_router(health_router(db, KafkaProbe(settings.kafka_bootstrap)))
     for router in spec.routers:
