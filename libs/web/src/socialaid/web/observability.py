@@ -1,4 +1,14 @@
-"""Request tracing and Prometheus metrics for the HTTP side; /metrics, /healthz and /readyz."""
+"""Request tracing and Prometheus metrics for the HTTP side; /metrics, /healthz and /readyz.
+
+Readiness reports the service's worker too. Design: the API asks the worker's own ``/healthz``
+(``worker_host:worker_port``, the same settings both processes read), which already says whether
+each of its tasks (relay, consumer, background jobs) still runs; the answer is cached for a second
+or two. A heartbeat row written by the worker into the service database was the alternative (it
+works where the worker has no HTTP port), but it needs a table and a migration per service and
+a writer task whose staleness threshold must exceed the worker's slowest loop; it stays the
+fallback for a deployment without a worker port. Without a worker port the check is skipped and
+says so.
+"""
 
 from __future__ import annotations
 
@@ -6,13 +16,16 @@ import asyncio
 import time
 from typing import Any
 
+import httpx
 from aiokafka import AIOKafkaClient
-from fastapi import APIRouter, FastAPI, Response
+from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from opentelemetry import propagate, trace
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
 
 from socialaid.db import Database
+from socialaid.web.backbone import BackboneMetrics
+from socialaid.web.problems import MEDIA_TYPE, problem
 
 REQUESTS = Counter(
     "socialaid_http_requests_total", "HTTP requests", ["service", "method", "route", "status"]
@@ -115,31 +128,119 @@ class KafkaProbe:
             return self._ok, self._error
 
 
-def health_router(db: Database, kafka: KafkaProbe) -> APIRouter:
+class WorkerProbe:
+    """Asks the service's worker for its ``/healthz``; caches the answer ``ttl`` seconds.
+
+    ``check`` answers ``ok``, ``skipped: …`` (no worker port configured) or ``down: …``
+    (unreachable, or which of its tasks stopped)."""
+
+    def __init__(self, host: str, port: int | None, *, timeout: float = 1.0, ttl: float = 1.5):
+        self.url = f"http://{host}:{port}/healthz" if port else None
+        self.timeout = timeout
+        self.ttl = ttl
+        self._checked = float("-inf")
+        self._answer = ""
+        self._lock = asyncio.Lock()
+
+    async def check(self) -> str:
+        if self.url is None:
+            return "skipped: no worker port configured"
+        async with self._lock:
+            if time.monotonic() - self._checked >= self.ttl:
+                self._answer = await self._ask(self.url)
+                self._checked = time.monotonic()
+            return self._answer
+
+    async def _ask(self, url: str) -> str:
+        try:
+            async with httpx.AsyncClient(timeout=self.timeout) as client:
+                answer = await client.get(url)
+        except httpx.HTTPError as exc:
+            return f"down: unreachable ({type(exc).__name__})"
+        if answer.status_code == 200:
+            return "ok"
+        try:
+            stopped = answer.json().get("stopped") or []
+        except ValueError:
+            stopped = []
+        if stopped:
+            return f"down: stopped {', '.join(map(str, stopped))}"
+        return f"down: HTTP {answer.status_code}"
+
+
+def _passes(check: str) -> bool:
+    return check == "ok" or check.startswith("skipped")
+
+
+_READY_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "Ready: every component answers (a skipped one says why)",
+        "content": {
+            "application/json": {
+                "example": {
+                    "status": "ready",
+                    "checks": {"database": "ok", "kafka": "ok", "worker": "ok"},
+                }
+            }
+        },
+    },
+    503: {
+        "description": "Not ready: ``failed`` names the components that did not answer "
+        "(database, kafka, worker), ``checks`` says why",
+        "content": {MEDIA_TYPE: {}},
+    },
+}
+
+
+def health_router(
+    db: Database,
+    kafka: KafkaProbe,
+    worker: WorkerProbe | None = None,
+    backbone: BackboneMetrics | None = None,
+) -> APIRouter:
     router = APIRouter(tags=["operations"])
+    worker = worker or WorkerProbe("127.0.0.1", None)
 
     @router.get("/healthz", summary="Liveness")
     async def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
-    @router.get("/readyz", summary="Readiness: database and Kafka reachable")
-    async def readyz() -> JSONResponse:
-        checks: dict[str, str] = {}
+    async def database_check() -> str:
         try:
             await asyncio.wait_for(db.ping(), timeout=3)
-            checks["database"] = "ok"
         except Exception as exc:
-            checks["database"] = f"down: {type(exc).__name__}"
+            return f"down: {type(exc).__name__}"
+        return "ok"
+
+    async def kafka_check() -> str:
         ok, err = await kafka.check()
-        checks["kafka"] = "ok" if ok else f"down: {err}"
-        ready = all(v == "ok" for v in checks.values())
-        return JSONResponse(
-            {"status": "ready" if ready else "not_ready", "checks": checks},
-            status_code=200 if ready else 503,
+        return "ok" if ok else f"down: {err}"
+
+    @router.get(
+        "/readyz",
+        summary="Readiness: database, Kafka and the service's worker",
+        responses=_READY_RESPONSES,
+    )
+    async def readyz(request: Request) -> JSONResponse:
+        names = ("database", "kafka", "worker")
+        results = await asyncio.gather(database_check(), kafka_check(), worker.check())
+        checks = dict(zip(names, results, strict=True))
+        failed = [name for name, check in checks.items() if not _passes(check)]
+        if not failed:
+            return JSONResponse({"status": "ready", "checks": checks})
+        return problem(
+            request,
+            status=503,
+            code="not-ready",
+            title="Service not ready",
+            detail="; ".join(f"{name}: {checks[name]}" for name in failed),
+            extra={"failed": failed, "checks": checks},
         )
 
     @router.get("/metrics", summary="Prometheus metrics", include_in_schema=False)
     async def metrics() -> Response:
+        if backbone is not None:
+            await backbone.refresh()
         return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
     return router

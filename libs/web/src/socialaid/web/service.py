@@ -35,7 +35,13 @@ from socialaid.events.limits import configure_event_limit
 from socialaid.events.outbox_admin import discard_parked, list_parked, retry_parked
 from socialaid.events.relay import OutboxRelay
 from socialaid.web.limits import BigIntPath, install_limits
-from socialaid.web.observability import KafkaProbe, health_router, install_observability
+from socialaid.web.backbone import BackboneMetrics
+from socialaid.web.observability import (
+    KafkaProbe,
+    WorkerProbe,
+    health_router,
+    install_observability,
+)
 from socialaid.web.problems import MEDIA_TYPE, install_problem_handlers, problem_openapi
 from socialaid.web.responses import JsonResponse
 
@@ -261,7 +267,9 @@ def create_app(spec: ServiceSpec, settings: ServiceSettings | None = None) -> Fa
     install_problem_handlers(app)
     install_limits(app)  # body size per route, clean request targets
     install_observability(app, spec.name)
-    app.include_router(health_router(db, KafkaProbe(settings.kafka_bootstrap)))
+    app.include_router(
+        health_router(db, KafkaProbe(settings.kafka_bootstrap), *_probes(spec, settings, db))
+    )
     for router in spec.routers:
         app.include_router(router)
     if spec.subscriptions is not None:
@@ -269,6 +277,33 @@ def create_app(spec: ServiceSpec, settings: ServiceSettings | None = None) -> Fa
     app.include_router(_outbox_admin_router())
     problem_openapi(app)
     return app
+
+
+def _probes(
+    spec: ServiceSpec, settings: ServiceSettings, db: Database
+) -> tuple[WorkerProbe, BackboneMetrics]:
+    """What the API's /readyz asks of its worker, and the backlog and lag its /metrics measures."""
+    worker = WorkerProbe(
+        settings.worker_host,
+        settings.worker_port,
+        timeout=settings.readiness_worker_timeout_seconds,
+        ttl=settings.readiness_worker_cache_seconds,
+    )
+    topics = (
+        sorted({s.contract.TOPIC for s in spec.subscriptions(settings).values()})
+        if spec.subscriptions is not None
+        else []
+    )
+    backbone = BackboneMetrics(
+        service=spec.name,
+        db=db,
+        bootstrap=settings.kafka_bootstrap,
+        consumer=spec.consumer_name if topics else None,
+        topics=topics,
+        timeout=settings.backbone_metrics_timeout_seconds,
+        ttl=settings.backbone_metrics_cache_seconds,
+    )
+    return worker, backbone
 
 
 async def run_worker(
@@ -340,7 +375,11 @@ async def _serve_worker_http(
     async def healthz(_: StarletteRequest) -> JSONResponse:
         dead = [t.get_name() for t in watched if t.done()]
         return JSONResponse(
-            {"status": "ok" if not dead else "failing", "stopped": dead},
+            {
+                "status": "ok" if not dead else "failing",
+                "tasks": [t.get_name() for t in watched],
+                "stopped": dead,
+            },
             status_code=200 if not dead else 503,
         )
 
@@ -362,7 +401,16 @@ async def _serve_worker_http(
         def capture_signals(self) -> Iterator[None]:  # the worker's own handlers stop everything
             yield
 
-    await _Server(config).serve()
+    server = _Server(config)
+    try:
+        await server.serve()
+    except asyncio.CancelledError:
+        # Cancelled by run_worker's shutdown: close the listening socket too, so that whoever
+        # asks (the API's /readyz) finds the worker gone rather than still answering.
+        server.should_exit = True
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(server.shutdown(), timeout=5)
+        raise
 
 
 _SERVICE_ENV = "SOCIALAID_SERVE_SERVICE"
