@@ -185,8 +185,8 @@ _READY_RESPONSES: dict[int | str, dict[str, Any]] = {
         },
     },
     503: {
-        "description": "Not ready: ``failed`` names the components that did not answer "
-        "(database, kafka, worker), ``checks`` says why",
+        "description": "Not ready: `failed` names the components that did not answer "
+        "(database, kafka, worker), `checks` says why",
         "content": {MEDIA_TYPE: {}},
     },
 }
