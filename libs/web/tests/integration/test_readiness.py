@@ -21,10 +21,12 @@ import pytest_asyncio
 from aiokafka import AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from prometheus_client.parser import text_string_to_metric_families
+from sqlalchemy import func, select, update
 
 from socialaid.contracts.base import Contract
 from socialaid.core.settings import ServiceSettings
 from socialaid.db import Database, UnitOfWork
+from socialaid.db.platform import outbox
 from socialaid.events.envelope import Envelope
 from socialaid.events.inbox import Subscription
 from socialaid.events.outbox import add_event
@@ -180,13 +182,26 @@ async def test_readyz_without_a_worker_port_skips_the_worker_check(relief_url):
 
 
 async def test_metrics_show_the_outbox_backlog_without_a_relay(relief_url):
-    """Events written while no relay runs appear as the API's backlog: count and oldest age."""
+    """Events written while no relay runs appear as the API's backlog: count and oldest age;
+    a parked row is backlog (and counted as parked), a discarded one is not."""
     db = Database(relief_url, pool_size=2)
     try:
-        for i in range(3):
+        for i in range(5):
             async with db.uow() as uow:
                 await add_event(uow.session, Probed(probe_id=f"p{i}"), source="/test")
                 await uow.commit()
+        async with db.uow() as uow:
+            ids = (await uow.session.execute(select(outbox.c.id).order_by(outbox.c.id))).scalars()
+            parked, discarded, *_ = list(ids)
+            await uow.session.execute(
+                update(outbox).where(outbox.c.id == parked).values(parked_at=func.now())
+            )
+            await uow.session.execute(
+                update(outbox)
+                .where(outbox.c.id == discarded)
+                .values(parked_at=func.now(), discarded_at=func.now())
+            )
+            await uow.commit()
     finally:
         await db.dispose()
     settings = settings_for(relief_url, backbone_metrics_cache_seconds=0)
@@ -205,8 +220,8 @@ async def test_metrics_show_the_outbox_backlog_without_a_relay(relief_url):
             return age if age is not None and first_age is not None and age > first_age else None
 
         await eventually(older, timeout=10, what="the oldest pending event to age")
-    assert sample(first, "socialaid_outbox_pending_events", service="readiness") == 3
-    assert sample(first, "socialaid_outbox_pending_parked_events", service="readiness") == 0
+    assert sample(first, "socialaid_outbox_pending_events", service="readiness") == 4
+    assert sample(first, "socialaid_outbox_pending_parked_events", service="readiness") == 1
     assert sample(first, "socialaid_outbox_pending_up", service="readiness") == 1
 
 

@@ -45,6 +45,9 @@ class ServiceSettings(BaseSettings):
     worker_port: int | None = None
     # The API's /readyz asks the worker's /healthz (when worker_port is set): how long it waits
     # for an answer and how long it trusts one (readiness probes then cost the worker little).
+    # Where the API finds that /healthz when the worker runs elsewhere (another container:
+    # http://intake-worker:9000/healthz); unset: worker_host:worker_port (a 0.0.0.0 bind: loopback).
+    worker_health_url: str | None = None
     readiness_worker_timeout_seconds: float = Field(default=1.0, gt=0, le=10)
     readiness_worker_cache_seconds: float = Field(default=1.5, ge=0, le=60)
     # The outbox backlog and consumer lag the API measures when /metrics is scraped.

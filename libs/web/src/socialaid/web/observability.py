@@ -134,8 +134,8 @@ class WorkerProbe:
     ``check`` answers ``ok``, ``skipped: …`` (no worker port configured) or ``down: …``
     (unreachable, or which of its tasks stopped)."""
 
-    def __init__(self, host: str, port: int | None, *, timeout: float = 1.0, ttl: float = 1.5):
-        self.url = f"http://{host}:{port}/healthz" if port else None
+    def __init__(self, url: str | None, *, timeout: float = 1.0, ttl: float = 1.5):
+        self.url = url
         self.timeout = timeout
         self.ttl = ttl
         self._checked = float("-inf")
@@ -166,6 +166,19 @@ class WorkerProbe:
         if stopped:
             return f"down: stopped {', '.join(map(str, stopped))}"
         return f"down: HTTP {answer.status_code}"
+
+
+def worker_health_url(host: str, port: int | None, url: str | None = None) -> str | None:
+    """Where the API asks its worker: ``url`` when set (a worker elsewhere), else the worker's
+    own bind address (a wildcard bind is asked on the loopback), None without a port."""
+    if url:
+        return url
+    if not port:
+        return None
+    host = {"0.0.0.0": "127.0.0.1", "::": "[::1]", "": "127.0.0.1"}.get(host, host)
+    if ":" in host and not host.startswith("["):
+        host = f"[{host}]"
+    return f"http://{host}:{port}/healthz"
 
 
 def _passes(check: str) -> bool:
@@ -199,7 +212,7 @@ def health_router(
     backbone: BackboneMetrics | None = None,
 ) -> APIRouter:
     router = APIRouter(tags=["operations"])
-    worker = worker or WorkerProbe("127.0.0.1", None)
+    worker = worker or WorkerProbe(None)
 
     @router.get("/healthz", summary="Liveness")
     async def healthz() -> dict[str, str]:

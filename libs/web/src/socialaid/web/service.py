@@ -34,13 +34,14 @@ from socialaid.events.inbox import Applier, Subscription
 from socialaid.events.limits import configure_event_limit
 from socialaid.events.outbox_admin import discard_parked, list_parked, retry_parked
 from socialaid.events.relay import OutboxRelay
-from socialaid.web.limits import BigIntPath, install_limits
 from socialaid.web.backbone import BackboneMetrics
+from socialaid.web.limits import BigIntPath, install_limits
 from socialaid.web.observability import (
     KafkaProbe,
     WorkerProbe,
     health_router,
     install_observability,
+    worker_health_url,
 )
 from socialaid.web.problems import MEDIA_TYPE, install_problem_handlers, problem_openapi
 from socialaid.web.responses import JsonResponse
@@ -284,8 +285,7 @@ def _probes(
 ) -> tuple[WorkerProbe, BackboneMetrics]:
     """What the API's /readyz asks of its worker, and the backlog and lag its /metrics measures."""
     worker = WorkerProbe(
-        settings.worker_host,
-        settings.worker_port,
+        worker_health_url(settings.worker_host, settings.worker_port, settings.worker_health_url),
         timeout=settings.readiness_worker_timeout_seconds,
         ttl=settings.readiness_worker_cache_seconds,
     )
