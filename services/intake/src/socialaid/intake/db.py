@@ -14,6 +14,7 @@ from sqlalchemy import (
     Table,
     Text,
     func,
+    text,
 )
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
 
@@ -98,4 +99,22 @@ case_status_history = Table(
     Column("actor", String(100), nullable=False),
     Column("note", Text),
     Column("at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+
+# The people an open monthly-programme case holds (domain/enrolment.py): the partial unique
+# index lets the database refuse a second open case of the same programme for one person.
+case_person = Table(
+    "case_person",
+    metadata,
+    Column("case_id", UUID(as_uuid=True), ForeignKey("case.id"), primary_key=True),
+    Column("person_hash", String(64), primary_key=True),
+    Column("programme", String(30), nullable=False),
+    Column("open", Boolean, nullable=False, server_default=text("true")),
+)
+Index(
+    "uq_case_person_open",
+    case_person.c.person_hash,
+    case_person.c.programme,
+    unique=True,
+    postgresql_where=case_person.c.open,
 )

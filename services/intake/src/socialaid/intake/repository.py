@@ -6,15 +6,24 @@ import uuid
 from collections.abc import Sequence
 from typing import Any, cast
 
-from sqlalchemy import Row, func, insert, null, select, update
+from sqlalchemy import Row, String, func, insert, literal, null, select, update
+from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.engine import CursorResult
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from socialaid.contracts.events import DeclaredAssets, Payee, Programme
 from socialaid.core.errors import Conflict, NotFound
 from socialaid.db.records import parse_uuid
-from socialaid.intake.db import application, case, case_status_history, household_member
+from socialaid.intake.db import (
+    application,
+    case,
+    case_person,
+    case_status_history,
+    household_member,
+)
 from socialaid.intake.domain.case import Case, CaseChange, CaseStatus
+from socialaid.intake.domain.enrolment import MONTHLY_PROGRAMMES, holds_people
 from socialaid.intake.domain.records import (
     Application,
     CaseHistoryRecord,
@@ -162,6 +171,7 @@ class IntakeRepository:
             )
             if cast(CursorResult[Any], res).rowcount != 1:
                 raise Conflict("The case changed meanwhile; reload and retry.", code="stale_case")
+        await self._hold_people(change)
         if change.history is not None:
             h = change.history
             await self.session.execute(
@@ -172,6 +182,61 @@ class IntakeRepository:
                     actor=h.actor,
                     note=h.note,
                 )
+            )
+
+    async def _hold_people(self, change: CaseChange) -> None:
+        """Keep ``case_person`` in step with the case: a new open monthly case holds its
+        household's people (409 ``open_case_exists`` when one is already held by another open
+        case of the programme); a closed case lets them go."""
+        new = change.case
+        if new.programme not in MONTHLY_PROGRAMMES:
+            return
+        case_id = uuid.UUID(new.id)
+        if change.expected_version is not None:
+            if not holds_people(new.programme, new.status):
+                await self.session.execute(
+                    update(case_person).where(case_person.c.case_id == case_id).values(open=False)
+                )
+            return
+        await self._refuse_held(new.application_id, new.programme)
+        people = select(
+            literal(case_id, UUID(as_uuid=True)),
+            household_member.c.id_number_hash,
+            literal(new.programme, String(30)),
+        ).where(household_member.c.application_id == uuid.UUID(new.application_id))
+        try:
+            async with self.session.begin_nested():
+                await self.session.execute(
+                    insert(case_person).from_select(
+                        ["case_id", "person_hash", "programme"], people.distinct()
+                    )
+                )
+        except IntegrityError:  # a concurrent submission took the person first
+            await self._refuse_held(new.application_id, new.programme)
+            raise
+
+    async def _refuse_held(self, application_id: str, programme: str) -> None:
+        held = (
+            await self.session.execute(
+                select(case_person.c.case_id)
+                .join(
+                    household_member,
+                    household_member.c.id_number_hash == case_person.c.person_hash,
+                )
+                .where(
+                    household_member.c.application_id == uuid.UUID(application_id),
+                    case_person.c.programme == programme,
+                    case_person.c.open,
+                )
+                .limit(1)
+            )
+        ).scalar_one_or_none()
+        if held is not None:
+            raise Conflict(
+                f"A person of this household is already in the open {programme} case {held}; "
+                "one person has one open case per monthly programme.",
+                code="open_case_exists",
+                extra={"existing_case_id": str(held), "programme": programme},
             )
 
     async def get_application(self, application_id: str) -> Application:
