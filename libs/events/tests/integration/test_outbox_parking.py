@@ -10,6 +10,7 @@ releases it.
 from __future__ import annotations
 
 import asyncio
+import logging
 import secrets
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
@@ -202,7 +203,10 @@ async def test_bulk_writer_refuses_an_oversize_payload_and_its_transaction_store
         await conn.close()
 
 
-async def test_refused_row_is_parked_others_flow_subject_held_and_retry_publishes_in_order(env):
+async def test_refused_row_is_parked_others_flow_subject_held_and_retry_publishes_in_order(
+    env, caplog
+):
+    caplog.set_level(logging.ERROR, logger="socialaid.relay")
     await emit(env, "acct-a", 1)
     await emit_oversize(env, "acct-a", 2, note_bytes=MiB + 100_000)  # over the relay's 1 MiB
     await emit(env, "acct-b", 1)
@@ -240,6 +244,10 @@ async def test_refused_row_is_parked_others_flow_subject_held_and_retry_publishe
             assert (row.subject, row.sequence, row.held, row.attempts) == ("acct-a", 2, 2, 1)
             assert "MessageSizeTooLargeError" in (row.last_error or "")
             assert row.size > MiB
+            [logged] = [r for r in caplog.records if r.getMessage().startswith("outbox row parked")]
+            assert getattr(logged, "subject", None) == "acct-a"  # once, with its diagnostics
+            assert getattr(logged, "outbox_id", None) == row.id
+            assert "MessageSizeTooLargeError" in getattr(logged, "error", "")
         # The cause fixed: the relay may now send records up to 2 MiB (the topic takes 4).
         async with relay_running(env, max_request_bytes=2 * MiB):
             assert await retry_parked(env["db"], row.id)
