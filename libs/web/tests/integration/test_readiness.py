@@ -18,7 +18,7 @@ from typing import Any, ClassVar
 import httpx
 import pytest
 import pytest_asyncio
-from aiokafka import AIOKafkaProducer
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import func, select, update
@@ -251,20 +251,38 @@ async def test_metrics_show_consumer_lag_without_a_consumer(relief_url, topic, k
     producer = AIOKafkaProducer(bootstrap_servers=kafka_bootstrap)
     await producer.start()
     try:
-        for i in range(5):
-            await producer.send_and_wait(topic, b"{}", key=f"k{i}".encode())
+        for partition in (0, 0, 0, 1, 1):
+            await producer.send_and_wait(topic, b"{}", partition=partition)
     finally:
         await producer.stop()
     spec = consuming(topic)
-    async with api(spec, settings_for(relief_url, backbone_metrics_cache_seconds=0)) as client:
-        text = (await client.get("/metrics")).text
     consumer = spec.consumer_name
-    lags = [
-        sample(text, "socialaid_consumer_group_lag", consumer=consumer, topic=topic, partition=p)
-        for p in ("0", "1")
-    ]
-    assert None not in lags and sum(x or 0 for x in lags) == 5
-    assert sample(text, "socialaid_consumer_group_lag_up", consumer=consumer) == 1
+
+    def lags(text: str) -> list[float | None]:
+        return [
+            sample(
+                text, "socialaid_consumer_group_lag", consumer=consumer, topic=topic, partition=p
+            )
+            for p in ("0", "1")
+        ]
+
+    async with api(spec, settings_for(relief_url, backbone_metrics_cache_seconds=0)) as client:
+        before = (await client.get("/metrics")).text
+        # The group commits partition 0 up to its end: that partition's lag drops to 0.
+        group = AIOKafkaConsumer(
+            bootstrap_servers=kafka_bootstrap, group_id=consumer, enable_auto_commit=False
+        )
+        await group.start()
+        try:
+            p0 = TopicPartition(topic, 0)
+            group.assign([p0])
+            await group.commit({p0: (await group.end_offsets([p0]))[p0]})
+        finally:
+            await group.stop()
+        after = (await client.get("/metrics")).text
+    assert lags(before) == [3, 2]
+    assert sample(before, "socialaid_consumer_group_lag_up", consumer=consumer) == 1
+    assert lags(after) == [0, 2]
 
 
 async def test_metrics_say_when_kafka_and_the_database_do_not_answer(topic):
