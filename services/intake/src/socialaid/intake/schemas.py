@@ -17,9 +17,11 @@ from pydantic import (
 )
 
 from socialaid.contracts.events import Programme
+from socialaid.core.bounds import AssetMoney, BirthDate, ConsentDate, MonthlyMoney
 from socialaid.core.ids import birth_date_of, id_number_problem
 from socialaid.core.money import Money, NonNegativeMoney
 from socialaid.core.regions import get_region
+from socialaid.core.text import Name, Note, Reason, ShortCode
 from socialaid.intake.domain.approval import ReductionReason
 
 Channel = Literal["window", "hotline", "online", "community_worker", "school", "hospital", "police"]
@@ -43,16 +45,17 @@ class _In(BaseModel):
 
 
 class MemberCreate(_In):
-    name: str = Field(min_length=1, max_length=100)
+    name: Name
     id_number: str = Field(
-        description="18-character citizen ID number; the GB 11643 check digit is verified"
+        max_length=18,
+        description="18-character citizen ID number; the GB 11643 check digit is verified",
     )
     relationship: Relationship
-    birth_date: dt.date
+    birth_date: BirthDate
     disability_grade: int | None = Field(default=None, ge=1, le=4)
     serious_illness: bool = False
     labour_capacity: LabourCapacity = "full"
-    declared_monthly_income: NonNegativeMoney = Decimal("0")
+    declared_monthly_income: MonthlyMoney = Decimal("0")
 
     @field_validator("id_number")
     @classmethod
@@ -74,20 +77,23 @@ class ConsentCreate(_In):
     signed: bool = Field(
         description="The household signed the authorisation for economic verification (R-IN-05)"
     )
-    signed_on: dt.date | None = None
-    scope: list[str] = Field(
-        default_factory=lambda: ["registration", "income", "real_estate", "vehicles", "deposits"]
+    signed_on: ConsentDate | None = Field(
+        default=None, description="Within the last year, not in the future"
+    )
+    scope: list[ShortCode] = Field(
+        default_factory=lambda: ["registration", "income", "real_estate", "vehicles", "deposits"],
+        max_length=10,
     )
 
 
 class DeclaredAssetsCreate(_In):
-    financial_assets: NonNegativeMoney = Decimal("0")
+    financial_assets: AssetMoney = Decimal("0")
     vehicles: int = Field(default=0, ge=0, le=100)
     properties: int = Field(default=0, ge=0, le=100)
 
 
 class PayeeCreate(_In):
-    account_name: str = Field(min_length=1, max_length=100)
+    account_name: Name
     account_number: str = Field(pattern=r"^\d{10,30}$")
     bank_code: str = Field(pattern=r"^[A-Z0-9]{2,12}$")
 
@@ -97,9 +103,7 @@ class ApplicationCreate(_In):
         pattern=r"^\d{6}$", description="County-level division of registered residence"
     )
     channel: Channel = "window"
-    received_by: str = Field(
-        default="window", max_length=100, description="Who received it first (R-IN-03)"
-    )
+    received_by: Name = Field(default="window", description="Who received it first (R-IN-03)")
     programmes: list[Programme] = Field(min_length=1, max_length=8)
     members: list[MemberCreate] = Field(min_length=1, max_length=30)
     consent: ConsentCreate
@@ -228,8 +232,8 @@ class CaseRejectionRead(BaseModel):
 
 
 class CaseAccept(_In):
-    actor: str = Field(default="window", max_length=100)
-    note: str | None = Field(default=None, max_length=2000)
+    actor: Name = "window"
+    note: Note | None = None
 
 
 class CaseApprove(_In):
@@ -249,8 +253,10 @@ class CaseApprove(_In):
 
 
 class CaseReject(_In):
-    actor: str = Field(default="county", max_length=100)
-    reasons: list[str] = Field(min_length=1, max_length=20, description="Written reasons (R-IN-08)")
+    actor: Name = "county"
+    reasons: list[Reason] = Field(
+        min_length=1, max_length=20, description="Written reasons (R-IN-08)"
+    )
 
     @field_validator("reasons")
     @classmethod

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, field_validator
 
 from socialaid.contracts.events import Programme
-from socialaid.core.money import Money, NonNegativeMoney
+from socialaid.core.bounds import MonthlyMoney
+from socialaid.core.money import Money
 from socialaid.core.regions import get_region
+from socialaid.core.text import Code, Label, Name, Note, Reason, Text
 from socialaid.referral.domain.matching import FANOUT_TYPES
 from socialaid.referral.domain.referral import DeliveryStatus, ReferralStatus
 from socialaid.referral.domain.signing import secret_key
@@ -29,18 +31,25 @@ class _In(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
+EventType = Annotated[str, Field(min_length=1, max_length=100)]
+RegionCode = Annotated[str, Field(pattern=r"^\d{6}$")]
+DEPARTMENT_CODE = r"^[a-z][a-z0-9_-]{1,39}$"
+
+
 class SubscriptionCreate(_In):
-    event_types: list[str] = Field(
+    event_types: list[EventType] = Field(
         min_length=1,
         max_length=20,
         description="CloudEvents types, e.g. cn.gov.socialaid.case.approved.v1",
     )
-    region_codes: list[str] = Field(
+    region_codes: list[RegionCode] = Field(
         min_length=1,
         max_length=100,
         description="A region matches itself and its descendants; 000000 = all",
     )
-    programmes: list[Programme] | None = Field(default=None, description="Omitted: every programme")
+    programmes: list[Programme] | None = Field(
+        default=None, max_length=20, description="Omitted: every programme"
+    )
 
     @field_validator("event_types")
     @classmethod
@@ -67,13 +76,13 @@ class SubscriptionCreate(_In):
 
 
 class DepartmentCreate(_In):
-    code: str = Field(pattern=r"^[a-z][a-z0-9_-]{1,39}$", examples=["health", "charity-xyz"])
-    name: str = Field(min_length=1, max_length=200)
+    code: str = Field(pattern=DEPARTMENT_CODE, examples=["health", "charity-xyz"])
+    name: Label
     webhook_url: AnyHttpUrl | None = Field(
         default=None, description="Omitted: the department pulls deliveries"
     )
     webhook_secret: str | None = Field(
-        default=None, description="whsec_<base64>; generated when omitted"
+        default=None, max_length=200, description="whsec_<base64>; generated when omitted"
     )
     subscriptions: list[SubscriptionCreate] = Field(default_factory=list, max_length=50)
 
@@ -126,18 +135,18 @@ class DeliveryRead(BaseModel):
 
 
 class ReferralCreate(_In):
-    case_id: str = Field(min_length=1, max_length=64)
-    department_code: str = Field(min_length=1, max_length=40)
-    reason: str = Field(min_length=1, max_length=2000)
+    case_id: Code
+    department_code: str = Field(pattern=DEPARTMENT_CODE)
+    reason: Reason
     due_in_working_days: int = Field(default=5, ge=1, le=60)
-    referred_by: str = Field(default="civil_affairs", min_length=1, max_length=100)
+    referred_by: Name = "civil_affairs"
 
 
 class ReportCreate(_In):
     outcome: Outcome
-    assistance_given: str | None = Field(default=None, max_length=2000)
-    amount: NonNegativeMoney | None = None
-    reported_by: str = Field(min_length=1, max_length=100)
+    assistance_given: Note | None = None
+    amount: MonthlyMoney | None = None
+    reported_by: Name
 
 
 class StatusChange(BaseModel):
@@ -169,8 +178,8 @@ class ReferralRead(BaseModel):
 
 class HolidayUpdate(_In):
     kind: Literal["holiday", "workday"]
-    name: str = Field(min_length=1, max_length=100)
-    source: str = Field(default="configured", max_length=200)
+    name: Name
+    source: Text = Field(default="configured", min_length=1, max_length=200)
 
 
 class HolidayRead(BaseModel):

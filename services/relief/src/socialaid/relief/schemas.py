@@ -6,7 +6,9 @@ import datetime as dt
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from socialaid.core.bounds import BusinessDate
 from socialaid.core.regions import get_region
+from socialaid.core.text import LongText
 from socialaid.relief.domain.disaster import (
     DisasterStatus,
     DisasterType,
@@ -24,8 +26,8 @@ class DisasterCreate(BaseModel):
     )
     disaster_type: DisasterType
     response_level: ResponseLevel = Field(description="Graded response, I (most severe) to IV")
-    started_on: dt.date = Field(description="Day the disaster started; not in the future")
-    description: str | None = Field(default=None, max_length=4000)
+    started_on: BusinessDate = Field(description="Day the disaster started; not in the future")
+    description: LongText | None = None
 
     @field_validator("region_code")
     @classmethod

@@ -16,6 +16,7 @@ from socialaid.benefits.use_cases.assessments import (
 )
 from socialaid.db import UnitOfWork
 from socialaid.web.idempotency import run_idempotent
+from socialaid.web.limits import KiB, body_limit
 
 router = APIRouter(prefix="/v1/assessments", tags=["assessments"])
 
@@ -26,6 +27,7 @@ router = APIRouter(prefix="/v1/assessments", tags=["assessments"])
     response_model=AssessmentRead,
     responses=PROBLEMS,
     summary="Assess a household for any programme and month; stored with its trace (R-CA-12)",
+    openapi_extra=body_limit(512 * KiB),
 )
 async def post_assessment(
     data: AssessmentCreate, request: Request, db: DbDep, idempotency_key: IdempotencyKey = None

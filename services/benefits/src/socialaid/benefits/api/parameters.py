@@ -20,6 +20,7 @@ from socialaid.benefits.use_cases.parameters import (
 from socialaid.core.errors import RuleViolation
 from socialaid.db import UnitOfWork
 from socialaid.web.idempotency import run_idempotent
+from socialaid.web.limits import KiB, body_limit
 
 router = APIRouter(prefix="/v1/parameters", tags=["parameters"])
 
@@ -79,6 +80,7 @@ async def get_history(
     response_model=PublishedParameterRead,
     responses=PROBLEMS,
     summary="Record a new parameter version (closes the open-ended previous one) (R-CA-01)",
+    openapi_extra=body_limit(256 * KiB),
 )
 async def create_parameter(
     data: ParameterCreate, request: Request, db: DbDep, idempotency_key: IdempotencyKey = None

@@ -1,6 +1,6 @@
 """Batch recalculation runs: list, read (progress and result) and request one (R-CA-01)."""
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from socialaid.benefits.api.deps import PROBLEMS, DbDep, IdempotencyKey
@@ -12,6 +12,7 @@ from socialaid.benefits.schemas.recalculations import (
 from socialaid.benefits.use_cases.recalculation import list_runs, read_run, request_run
 from socialaid.db import UnitOfWork
 from socialaid.web.idempotency import run_idempotent
+from socialaid.web.limits import Limit
 
 router = APIRouter(prefix="/v1/recalculations", tags=["recalculations"])
 
@@ -24,7 +25,7 @@ router = APIRouter(prefix="/v1/recalculations", tags=["recalculations"])
 async def get_runs(
     db: DbDep,
     status: RunStatus | None = None,
-    limit: int = Query(50, ge=1, le=500),
+    limit: Limit = 50,
 ) -> list[RecalculationRead]:
     async with db.uow() as uow:
         return await list_runs(uow, status=status, limit=limit)

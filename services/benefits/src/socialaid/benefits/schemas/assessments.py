@@ -40,7 +40,9 @@ from socialaid.benefits.domain.household import (
     Vehicle,
 )
 from socialaid.benefits.schemas.common import YM, RequestModel, known_region, not_future
-from socialaid.core.money import Money, NonNegativeMoney
+from socialaid.core.bounds import AssetMoney, BirthDate, MonthlyMoney, PastDate
+from socialaid.core.money import Money
+from socialaid.core.text import Code, ShortCode
 
 CENT = Decimal("0.01")
 Count = Annotated[int, Field(ge=0, le=100_000)]
@@ -88,7 +90,7 @@ class SupporterCreate(RequestModel):
     tekun: bool = False
     dibao_recipient: bool = False
     severe_disability: bool = False
-    annual_per_capita_income: NonNegativeMoney | None = None
+    annual_per_capita_income: AssetMoney | None = None
     assets_within_low_income_limits: bool = False
     no_civil_capacity: bool = False
     missing: bool = False
@@ -96,13 +98,11 @@ class SupporterCreate(RequestModel):
 
 
 class MemberCreate(RequestModel):
-    member_id: str | None = Field(
-        default=None, max_length=64, description="Default: m1, m2, … by position"
-    )
-    relationship: str | None = Field(
+    member_id: Code | None = Field(default=None, description="Default: m1, m2, … by position")
+    relationship: ShortCode | None = Field(
         default=None, max_length=30, description="Default: applicant for the first, else member"
     )
-    birth_date: dt.date
+    birth_date: BirthDate
     exclusion: Exclusion | None = Field(
         default=None, description="Listed but not counted (rules.md §1): deceased, prison, …"
     )
@@ -114,7 +114,7 @@ class MemberCreate(RequestModel):
     school_stage: SchoolStage | None = None
     employed: bool = False
     employment_difficulty: bool = False
-    business_registered_on: dt.date | None = None
+    business_registered_on: PastDate | None = None
     job_refusals: int = Field(default=0, ge=0, le=100)
     adl_unable: int | None = Field(
         default=None, ge=0, le=6, description="Of the six daily activities, how many not managed"
@@ -124,10 +124,10 @@ class MemberCreate(RequestModel):
     supporters: list[SupporterCreate] = Field(
         default_factory=list, max_length=20, description="If given, the rules run the §8 test"
     )
-    incomes: dict[IncomeCategory, NonNegativeMoney] = Field(
+    incomes: dict[IncomeCategory, MonthlyMoney] = Field(
         default_factory=dict, description="Monthly income by category, decimal strings (yuan)"
     )
-    rigid_medical_costs: NonNegativeMoney = Field(
+    rigid_medical_costs: MonthlyMoney = Field(
         default=Decimal("0.00"), description="Monthly out-of-pocket disability/illness costs"
     )
 
@@ -151,13 +151,13 @@ class MemberCreate(RequestModel):
 
 class VehicleCreate(RequestModel):
     kind: Literal["car", "motorcycle", "ebike", "disability_mobility", "agricultural"] = "car"
-    value: NonNegativeMoney | None = None
+    value: AssetMoney | None = None
     valuation_certified: bool = False
     needed_for_livelihood: bool = False
 
 
 class AssetsCreate(RequestModel):
-    financial: NonNegativeMoney = Field(
+    financial: AssetMoney = Field(
         default=Decimal("0.00"), description="Deposits, securities, funds, insurance, claims …"
     )
     vehicles: list[VehicleCreate] = Field(default_factory=list, max_length=100)
@@ -174,23 +174,23 @@ class AssetsCreate(RequestModel):
 
 
 class ObligorCreate(RequestModel):
-    household_per_capita_income: NonNegativeMoney
+    household_per_capita_income: MonthlyMoney
     children_count: int = Field(default=1, ge=0, le=30)
     persons_supported: int = Field(default=1, ge=1, le=30)
     waived: bool = False
 
 
 class PreviousAwardCreate(RequestModel):
-    programme: str = Field(min_length=1, max_length=30)
-    monthly_amount: NonNegativeMoney
+    programme: ShortCode = Field(max_length=30)
+    monthly_amount: MonthlyMoney
     since_month: str = Field(pattern=YM)
     income_rise_from_employment: bool = False
     taper_started_month: str | None = Field(default=None, pattern=YM)
 
 
 class MedicalClaimCreate(RequestModel):
-    in_policy_out_of_pocket: NonNegativeMoney
-    paid_this_year: NonNegativeMoney = Decimal("0.00")
+    in_policy_out_of_pocket: AssetMoney
+    paid_this_year: AssetMoney = Decimal("0.00")
     illness_impoverished: bool = False
     categories: list[Literal["tekun", "dibao", "edge", "illness_impoverished"]] = Field(
         default_factory=list, max_length=4, description="The most favourable applies, once"
@@ -199,10 +199,10 @@ class MedicalClaimCreate(RequestModel):
 
 class TemporaryRequestCreate(RequestModel):
     kind: Literal["emergency", "expenditure"]
-    event_id: str = Field(min_length=1, max_length=64)
+    event_id: Code
     grants_this_year_for_event: int = Field(default=0, ge=0, le=100)
     tier_multiple: Multiple | None = None
-    necessary_expense: NonNegativeMoney = Decimal("0.00")
+    necessary_expense: AssetMoney = Decimal("0.00")
     uninsured_unemployed: bool = False
 
 
@@ -221,15 +221,15 @@ class DisasterLossCreate(RequestModel):
 
 class GrantRequestCreate(RequestModel):
     programme: Literal["education", "housing", "heating", "employment"]
-    category: str = Field(min_length=1, max_length=60)
-    status: list[str] = Field(
+    category: Code = Field(max_length=60)
+    status: list[ShortCode] = Field(
         default_factory=list, max_length=10, description="Recognised status: dibao, tekun, edge …"
     )
 
 
 RecipientCategory = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
 RecipientCategories = Annotated[list[RecipientCategory], Field(min_length=1, max_length=10)]
-RecipientId = Annotated[str, Field(min_length=1, max_length=64)]
+RecipientId = Code
 
 
 class PriceSubsidyRequestCreate(RequestModel):
@@ -258,8 +258,7 @@ _PARTS = {
 
 
 class AssessmentCreate(RequestModel):
-    programme: str = Field(
-        min_length=1,
+    programme: ShortCode = Field(
         max_length=30,
         description="dibao, tekun, medical, temporary, disaster_relief, education, housing, "
         "heating, employment or price_subsidy (others → 422 programme_not_supported)",
@@ -271,17 +270,17 @@ class AssessmentCreate(RequestModel):
     members: list[MemberCreate] = Field(min_length=1, max_length=30)
     assets: AssetsCreate = Field(default_factory=AssetsCreate)
     obligors: list[ObligorCreate] = Field(default_factory=list, max_length=30)
-    rigid_expenses_12m: NonNegativeMoney = Field(
+    rigid_expenses_12m: AssetMoney = Field(
         default=Decimal("0.00"), description="Basic living, medical, education, rehabilitation"
     )
-    last_year_income_12m: NonNegativeMoney | None = None
+    last_year_income_12m: AssetMoney | None = None
     previous: PreviousAwardCreate | None = None
     medical: MedicalClaimCreate | None = None
     temporary: TemporaryRequestCreate | None = None
     disaster: DisasterLossCreate | None = None
     grant: GrantRequestCreate | None = None
     price_subsidy: PriceSubsidyRequestCreate | None = None
-    single_person_member_id: str | None = Field(default=None, max_length=64)
+    single_person_member_id: Code | None = None
     income_stability: Literal["unchanged", "stable", "irregular"] | None = Field(
         default=None, description="For the review frequency; default: from income categories"
     )

@@ -6,9 +6,10 @@ import datetime as dt
 
 from pydantic import BaseModel, ConfigDict
 
+from socialaid.core.bounds import MONTH_PATTERN
 from socialaid.core.regions import get_region
 
-YM = r"^\d{4}-(0[1-9]|1[0-2])$"
+YM = MONTH_PATTERN
 
 
 class RequestModel(BaseModel):

@@ -3,21 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, Field, field_validator, model_validator
 
 from socialaid.benefits.schemas.common import RequestModel, known_region
+from socialaid.core.bounds import BusinessDate, bounded_json
+from socialaid.core.text import Code, Text
 
 
 class SourceCreate(RequestModel):
     basis: Literal["N", "L", "D"] = Field(
         description="[N] national text, [L] local rule, [D] demonstration"
     )
-    document: str = Field(
+    document: Text = Field(
         min_length=2, max_length=300, description="e.g. 吕梁市民政局关于调整城乡低保标准的通知"
     )
-    article: str | None = Field(
+    article: Text | None = Field(
         default=None, max_length=200, description="Article or section, e.g. 第二条"
     )
 
@@ -26,17 +28,17 @@ class SourceCreate(RequestModel):
 
 
 class ParameterCreate(RequestModel):
-    key: str = Field(
-        min_length=1, max_length=100, description="A key of the catalogue (GET /v1/parameters/keys)"
+    key: Code = Field(
+        max_length=100, description="A key of the catalogue (GET /v1/parameters/keys)"
     )
     region_code: str = Field(
         pattern=r"^\d{6}$", description="Region the value is set for ('000000' = national)"
     )
-    value: str | int | dict[str, Any] | list[Any] = Field(
+    value: Annotated[str | int | dict[str, Any] | list[Any], AfterValidator(bounded_json)] = Field(
         description='Numbers as decimal strings ("850.00") or integers, never floats; JSON kinds as objects'
     )
-    valid_from: dt.date
-    valid_to: dt.date | None = Field(
+    valid_from: BusinessDate
+    valid_to: BusinessDate | None = Field(
         default=None, description="Last day in force (inclusive); null = open-ended"
     )
     source: SourceCreate

@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from socialaid.benefits.schemas.common import YM
+from socialaid.core.text import MultilineText
 
 RunStatus = Literal["pending", "running", "completed", "failed"]
 
@@ -15,7 +16,7 @@ class RecalculationCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
     region_code: str = Field(pattern=r"^\d{6}$", description="This region and its descendants")
     effective_month: str = Field(pattern=YM, description="First month the new amounts apply to")
-    cause: str | None = Field(default=None, max_length=500)
+    cause: MultilineText | None = Field(default=None, max_length=500)
 
 
 class RecalculationCounts(BaseModel):

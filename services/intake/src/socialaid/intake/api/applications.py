@@ -7,6 +7,7 @@ from socialaid.intake.schemas import ApplicationCreate, ApplicationRead, Submitt
 from socialaid.intake.use_cases.applications import read_application, submit_application
 from socialaid.intake.use_cases.ports import SqlIntakeUnitOfWork
 from socialaid.web.idempotency import run_idempotent
+from socialaid.web.limits import KiB, body_limit
 from socialaid.web.problems import problem_responses
 
 router = APIRouter(prefix="/v1/applications", tags=["applications"])
@@ -24,6 +25,7 @@ PROBLEMS = problem_responses(
     response_model=ApplicationRead,
     responses=PROBLEMS,
     summary="Submit an application: one case per requested programme (R-IN-01, R-IN-04, R-IN-05)",
+    openapi_extra=body_limit(256 * KiB),
 )
 async def create_application(
     data: ApplicationCreate,

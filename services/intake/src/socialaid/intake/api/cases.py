@@ -24,6 +24,7 @@ from socialaid.intake.use_cases.cases import (
 )
 from socialaid.intake.use_cases.ports import SqlIntakeUnitOfWork
 from socialaid.web.idempotency import run_idempotent
+from socialaid.web.limits import Limit, Offset
 
 router = APIRouter(prefix="/v1/cases", tags=["cases"])
 
@@ -33,8 +34,8 @@ async def list_cases(
     db: DbDep,
     region_code: str | None = Query(None, pattern=r"^\d{6}$"),
     status: CaseStatus | None = None,
-    limit: int = Query(50, ge=1, le=500),
-    offset: int = Query(0, ge=0),
+    limit: Limit = 50,
+    offset: Offset = 0,
 ) -> list[CaseListItemRead]:
     async with db.uow() as uow:
         return await use_cases.list_cases(

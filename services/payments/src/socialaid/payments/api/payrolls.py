@@ -63,7 +63,7 @@ async def get_payroll_payments(
     db: DbDep,
     status: Literal["pending", "settled", "failed"] | None = None,
     limit: int = Query(500, ge=1, le=10_000),
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=10_000_000, description="A payroll's payments, in pages"),
 ) -> list[PaymentRead]:
     async with db.uow() as uow:
         return await list_payroll_payments(

@@ -1,6 +1,6 @@
 import json
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from socialaid.db import UnitOfWork
@@ -20,6 +20,7 @@ from socialaid.referral.use_cases.departments import (
     replace_subscriptions,
 )
 from socialaid.web.idempotency import run_idempotent
+from socialaid.web.limits import KiB, Limit, body_limit
 from socialaid.web.problems import problem_responses
 
 router = APIRouter(tags=["departments"])
@@ -37,6 +38,7 @@ PROBLEMS = problem_responses(
     response_model=DepartmentCreated,
     responses=PROBLEMS,
     summary="Register a department with its subscriptions; the webhook secret is returned once (R-RF-05)",
+    openapi_extra=body_limit(256 * KiB),
 )
 async def create_department(
     data: DepartmentCreate,
@@ -73,6 +75,7 @@ async def get_department(code: str, db: DbDep) -> DepartmentRead:
     response_model=DepartmentRead,
     responses=PROBLEMS,
     summary="Replace the department's subscriptions (R-RF-05)",
+    openapi_extra=body_limit(256 * KiB),
 )
 async def put_subscriptions(
     code: str,
@@ -99,7 +102,7 @@ async def get_deliveries(
     code: str,
     db: DbDep,
     status: DeliveryStatus | None = None,
-    limit: int = Query(100, ge=1, le=1000),
+    limit: Limit = 100,
 ) -> list[DeliveryRead]:
     async with db.uow() as uow:
         return await list_deliveries(uow, code=code, status=status, limit=limit)

@@ -13,6 +13,7 @@ from socialaid.referral.use_cases.referrals import (
     report_referral,
 )
 from socialaid.web.idempotency import run_idempotent
+from socialaid.web.limits import Limit, Offset
 
 router = APIRouter(prefix="/v1/referrals", tags=["referrals"])
 
@@ -45,8 +46,8 @@ async def get_referrals(
     department_code: str | None = Query(None, max_length=40),
     status: ReferralStatus | None = None,
     case_id: str | None = Query(None, max_length=64),
-    limit: int = Query(100, ge=1, le=1000),
-    offset: int = Query(0, ge=0),
+    limit: Limit = 100,
+    offset: Offset = 0,
 ) -> list[ReferralRead]:
     async with db.uow() as uow:
         return await list_referrals(

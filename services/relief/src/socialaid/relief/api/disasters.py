@@ -6,6 +6,7 @@ from socialaid.relief.api.deps import DbDep, IdempotencyKey
 from socialaid.relief.schemas import DisasterCreate, DisasterRead
 from socialaid.relief.use_cases.disasters import declare_disaster, list_disasters, read_disaster
 from socialaid.web.idempotency import run_idempotent
+from socialaid.web.limits import Limit, Offset
 from socialaid.web.problems import problem_responses
 
 router = APIRouter(prefix="/v1/disasters", tags=["disasters"])
@@ -39,8 +40,8 @@ async def create_disaster(
 async def get_disasters(
     db: DbDep,
     region_code: str | None = Query(None, pattern=r"^\d{6}$"),
-    limit: int = Query(50, ge=1, le=500),
-    offset: int = Query(0, ge=0),
+    limit: Limit = 50,
+    offset: Offset = 0,
 ) -> list[DisasterRead]:
     async with db.uow() as uow:
         return await list_disasters(uow, region_code=region_code, limit=limit, offset=offset)

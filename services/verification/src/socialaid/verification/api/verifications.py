@@ -8,6 +8,7 @@ from socialaid.verification.use_cases.read import (
     read_evidence,
     read_verification,
 )
+from socialaid.web.limits import Limit, Offset
 from socialaid.web.problems import problem_responses
 
 router = APIRouter(prefix="/v1/verifications", tags=["verifications"])
@@ -24,8 +25,8 @@ async def list_(
     db: DbDep,
     case_id: str | None = Query(None, min_length=1, max_length=64),
     programme: Programme | None = None,
-    limit: int = Query(50, ge=1, le=500),
-    offset: int = Query(0, ge=0),
+    limit: Limit = 50,
+    offset: Offset = 0,
 ) -> list[VerificationRead]:
     async with db.uow() as uow:
         return await list_verifications(
