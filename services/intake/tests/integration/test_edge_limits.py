@@ -150,3 +150,13 @@ async def test_an_unknown_parked_id_within_range_is_404(client):
         "/v1/admin/parked/9223372036854775807/discard", headers={"Idempotency-Key": "k-max"}
     )
     assert r.status_code == 404, r.text
+
+
+@pytest.mark.parametrize("key", ["k" * 201, "with space", "ключ"])
+async def test_idempotency_keys_beyond_the_column_are_422_not_500(client, settings, key):
+    before = await counts(settings)
+    r = await client.post(
+        "/v1/applications", json=body(), headers={"Idempotency-Key": key.encode()}
+    )
+    assert r.status_code == 422, r.text
+    await assert_nothing_stored(settings, before)

@@ -116,6 +116,10 @@ IdempotencyKey = Annotated[
     str | None,
     Header(
         alias="Idempotency-Key",
-        description="Same key + same body → the stored answer; same key + different body → 409",
+        min_length=1,
+        max_length=200,  # the idempotency_record.key column
+        pattern=r"^[\x21-\x7e]+$",
+        description="Same key + same body → the stored answer; same key + different body → 409 "
+        "(1–200 visible ASCII characters)",
     ),
 ]
