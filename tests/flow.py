@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 from decimal import Decimal
 from typing import Any
@@ -9,6 +10,9 @@ from typing import Any
 import httpx
 
 from socialaid.testkit.infra import eventually
+
+# Consent is valid for a year (ConsentDate): sign it shortly before the test runs.
+SIGNED_ON = dt.date.today() - dt.timedelta(days=12)
 
 COUNTIES = [
     "141102",
@@ -39,7 +43,7 @@ def application(
         "region_code": region,
         "programmes": programmes or ["dibao"],
         "members": members,
-        "consent": {"signed": True, "signed_on": "2026-11-20"},
+        "consent": {"signed": True, "signed_on": SIGNED_ON.isoformat()},
         "channel": "window",
         "payee": {
             "account_name": members[0]["name"],

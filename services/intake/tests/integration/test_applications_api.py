@@ -1,10 +1,15 @@
 """Intake API against a real, migrated PostgreSQL database (R-IN-01, R-IN-04, R-IN-05, R-IN-08)."""
 
+import datetime as dt
+
 import asyncpg
 import pytest
 
 from socialaid.core.ids import gb11643_check_char
 from socialaid.events.envelope import Envelope
+
+# Consent is valid for a year (ConsentDate): sign it shortly before the test runs.
+SIGNED_ON = dt.date.today() - dt.timedelta(days=12)
 
 pytestmark = pytest.mark.integration
 
@@ -32,7 +37,7 @@ def body(**over):
                 "birth_date": "1982-02-02",
             },
         ],
-        "consent": {"signed": True, "signed_on": "2026-11-20"},
+        "consent": {"signed": True, "signed_on": SIGNED_ON.isoformat()},
         "payee": {
             "account_name": "张三",
             "account_number": "6222020200112233445",

@@ -263,7 +263,7 @@ async def assessed_case(client: httpx.AsyncClient, db: Database) -> str:
 @pytest.mark.parametrize(
     ("body", "code"),
     [
-        ({"monthly_amount": "999999999999.99"}, "amount_above_assessment"),
+        ({"monthly_amount": "9999999.99"}, "amount_above_assessment"),
         (
             {"monthly_amount": "512.01", "reduction_reason": "other", "note": "x"},
             "amount_above_assessment",
@@ -290,6 +290,18 @@ async def test_r_ca_12_an_approval_outside_the_assessment_is_refused_and_changes
     assert problem["monthly_amount"] == str(Decimal(body["monthly_amount"]))
     assert (await client.get(f"/v1/cases/{case_id}")).json() == before
     assert await outbox_of(settings, case_id) == outbox
+
+
+async def test_an_amount_beyond_any_monthly_ceiling_is_refused_at_the_edge(client, settings, db):
+    """Probe: 999,999,999,999.99 was approvable and overflowed every payroll covering the case."""
+    case_id = await assessed_case(client, db)
+    before = (await client.get(f"/v1/cases/{case_id}")).json()
+    r = await client.post(
+        f"/v1/cases/{case_id}/approve",
+        json={"monthly_amount": "999999999999.99", "start_month": "2027-01"},
+    )
+    assert r.status_code == 422 and r.json()["code"] == "validation_failed", r.text
+    assert (await client.get(f"/v1/cases/{case_id}")).json() == before
 
 
 async def test_a_reduction_reason_outside_the_documented_list_is_refused(client, db):

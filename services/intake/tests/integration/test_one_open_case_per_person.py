@@ -4,6 +4,7 @@ twice without an Idempotency-Key became two dibao cases, both approvable, both p
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 from typing import Any
 
 import asyncpg
@@ -12,6 +13,9 @@ import pytest
 
 from socialaid.core.ids import gb11643_check_char
 from socialaid.intake.config import Settings
+
+# Consent is valid for a year (ConsentDate): sign it shortly before the test runs.
+SIGNED_ON = dt.date.today() - dt.timedelta(days=12)
 
 pytestmark = pytest.mark.integration
 
@@ -43,7 +47,7 @@ def household(*programmes: str, members: list[dict[str, Any]] | None = None) -> 
                 "birth_date": "1982-02-02",
             },
         ],
-        "consent": {"signed": True, "signed_on": "2026-11-20"},
+        "consent": {"signed": True, "signed_on": SIGNED_ON.isoformat()},
     }
 
 

@@ -17,9 +17,9 @@ from pydantic import (
 )
 
 from socialaid.contracts.events import Programme
-from socialaid.core.bounds import AssetMoney, BirthDate, ConsentDate, MonthlyMoney
+from socialaid.core.bounds import AssetMoney, BirthDate, ConsentDate, Month, MonthlyMoney
 from socialaid.core.ids import birth_date_of, id_number_problem
-from socialaid.core.money import Money, NonNegativeMoney
+from socialaid.core.money import Money
 from socialaid.core.regions import get_region
 from socialaid.core.text import Name, Note, Reason, ShortCode
 from socialaid.intake.domain.approval import ReductionReason
@@ -237,19 +237,19 @@ class CaseAccept(_In):
 
 
 class CaseApprove(_In):
-    actor: str = Field(default="county", max_length=100)
-    monthly_amount: NonNegativeMoney = Field(
+    actor: Name = "county"
+    monthly_amount: MonthlyMoney = Field(
         description="At most the assessed amount (proposal.amount); a lower amount needs a "
         "reduction_reason (R-CA-12)"
     )
-    start_month: str = Field(pattern=YM)
+    start_month: Month
     reduction_reason: ReductionReason | None = Field(
         default=None,
         description="Required when monthly_amount is below the assessed amount, absent when "
         "equal: household_request, partial_month, income_change_reported, "
         "other_support_received, or other (then note is required) (R-IN-08)",
     )
-    note: str | None = Field(default=None, max_length=2000)
+    note: Note | None = None
 
 
 class CaseReject(_In):
