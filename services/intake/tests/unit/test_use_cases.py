@@ -213,7 +213,7 @@ async def test_accepting_sends_the_household_with_clear_id_numbers_to_verificati
 async def test_approval_of_an_eligible_proposal():
     uow = FakeIntakeUnitOfWork()
     case_id = await assessed(uow)
-    answer = await approve_case(uow, case_id=case_id, data=APPROVAL)
+    answer = await approve_case(uow, case_id=case_id, data=APPROVAL, settings=SETTINGS)
     assert answer.model_dump(mode="json") == {
         "case_id": case_id,
         "status": "approved",
@@ -239,7 +239,7 @@ async def test_r_ca_12_approval_below_the_assessment_keeps_the_reason_with_the_d
         reduction_reason=ReductionReason.HOUSEHOLD_REQUEST,
         note="申请人书面要求",
     )
-    answer = await approve_case(uow, case_id=case_id, data=data)
+    answer = await approve_case(uow, case_id=case_id, data=data, settings=SETTINGS)
     assert answer.assessed_amount == Decimal("512.00")
     assert answer.reduction_reason is ReductionReason.HOUSEHOLD_REQUEST
     (event,) = uow.events.of_type(CaseApproved)
@@ -279,7 +279,7 @@ async def test_r_ca_12_an_approval_outside_the_assessment_is_refused_and_changes
         monthly_amount=Decimal(amount), start_month="2027-01", reduction_reason=reason
     )
     with pytest.raises(RuleViolation) as err:
-        await approve_case(uow, case_id=case_id, data=data)
+        await approve_case(uow, case_id=case_id, data=data, settings=SETTINGS)
     assert err.value.code == code
     assert await read_case(uow, case_id=case_id) == before
     assert uow.events.events == events
@@ -290,7 +290,7 @@ async def test_approval_without_payee_is_refused_and_changes_nothing():
     case_id = await assessed(uow, payee=None)
     before = len(uow.events.events)
     with pytest.raises(RuleViolation) as err:
-        await approve_case(uow, case_id=case_id, data=APPROVAL)
+        await approve_case(uow, case_id=case_id, data=APPROVAL, settings=SETTINGS)
     assert err.value.code == "payee_missing"
     assert (await read_case(uow, case_id=case_id)).status == "assessed"
     assert len(uow.events.events) == before
@@ -300,7 +300,7 @@ async def test_approval_of_a_not_eligible_proposal_is_refused():
     uow = FakeIntakeUnitOfWork()
     case_id = await assessed(uow, eligible=False)
     with pytest.raises(RuleViolation) as err:
-        await approve_case(uow, case_id=case_id, data=APPROVAL)
+        await approve_case(uow, case_id=case_id, data=APPROVAL, settings=SETTINGS)
     assert err.value.code == "not_eligible"
 
 
@@ -308,7 +308,7 @@ async def test_approval_in_the_wrong_status_is_an_invalid_transition():
     uow = FakeIntakeUnitOfWork()
     case_id = await submitted(uow)
     with pytest.raises(Conflict) as err:
-        await approve_case(uow, case_id=case_id, data=APPROVAL)
+        await approve_case(uow, case_id=case_id, data=APPROVAL, settings=SETTINGS)
     assert err.value.code == "invalid_case_transition"
     assert uow.events.of_type(CaseApproved) == []
 
@@ -431,7 +431,7 @@ async def test_a_what_if_assessment_touches_no_case():
 async def test_the_first_settled_payment_enrols_and_later_ones_change_nothing():
     uow = FakeIntakeUnitOfWork()
     case_id = await assessed(uow)
-    await approve_case(uow, case_id=case_id, data=APPROVAL)
+    await approve_case(uow, case_id=case_id, data=APPROVAL, settings=SETTINGS)
     await enrol_case(uow, settled(case_id, "2027-01"))
     await enrol_case(uow, settled(case_id, "2027-02"))
     case = await read_case(uow, case_id=case_id)

@@ -12,7 +12,7 @@ from sqlalchemy.engine import CursorResult
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from socialaid.contracts.events import DeclaredAssets, Payee, Programme
+from socialaid.contracts.events import DeclaredAssets, Programme
 from socialaid.core.errors import Conflict, NotFound
 from socialaid.db.records import parse_uuid
 from socialaid.intake.db import (
@@ -31,6 +31,7 @@ from socialaid.intake.domain.records import (
     CaseOfApplication,
     Member,
     Proposal,
+    StoredPayee,
     Verification,
 )
 
@@ -45,7 +46,7 @@ def _application(row: Row[Any]) -> Application:
         consent_signed_on=row.consent_signed_on,
         consent_scope=tuple(row.consent_scope),
         declared_assets=DeclaredAssets.model_validate(row.declared_assets),
-        payee=None if row.payee is None else Payee.model_validate(row.payee),
+        payee=None if row.payee is None else StoredPayee.from_document(row.payee),
         created_at=row.created_at,
     )
 
@@ -119,7 +120,7 @@ class IntakeRepository:
                 consent_signed_on=app.consent_signed_on,
                 consent_scope=list(app.consent_scope),
                 declared_assets=app.declared_assets.model_dump(mode="json"),
-                payee=null() if app.payee is None else app.payee.model_dump(mode="json"),
+                payee=null() if app.payee is None else app.payee.to_document(),
                 created_at=app.created_at,
             )
         )

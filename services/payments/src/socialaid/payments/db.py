@@ -37,7 +37,8 @@ entitlement = Table(
     Column("start_month", String(7), nullable=False),
     Column("end_month", String(7)),
     Column("payee_account_name", String(100), nullable=False),
-    Column("payee_account_number", String(40), nullable=False),
+    Column("payee_account_encrypted", Text, nullable=False),  # never the clear number
+    Column("payee_account_masked", String(40), nullable=False),
     Column("payee_bank_code", String(20), nullable=False),
     Column("status", String(20), nullable=False),
     Column("version", Integer, nullable=False),
@@ -131,7 +132,8 @@ payment_instruction = Table(
     Column("month", String(7), nullable=False),
     Column("amount", Numeric(14, 2), nullable=False),
     Column("payee_account_name", String(100), nullable=False),
-    Column("payee_account_number", String(40), nullable=False),
+    Column("payee_account_encrypted", Text, nullable=False),  # never the clear number
+    Column("payee_account_masked", String(40), nullable=False),
     Column("payee_bank_code", String(20), nullable=False),
     Column("status", String(20), nullable=False),
     Column("bank_reference", String(64)),

@@ -7,6 +7,7 @@ import contextlib
 import datetime as dt
 import logging
 
+from socialaid.core.crypto import FieldCipher
 from socialaid.core.errors import Unavailable
 from socialaid.core.settings import ServiceSettings
 from socialaid.db import Database
@@ -33,7 +34,11 @@ async def disburse_due_payrolls(
     for payroll_id in due:
         try:
             summary = await send_payroll(
-                db=db, bank=bank, payroll_id=payroll_id, batch_size=settings.bank_batch_size
+                db=db,
+                bank=bank,
+                cipher=FieldCipher(settings.pii_encryption_key),
+                payroll_id=payroll_id,
+                batch_size=settings.bank_batch_size,
             )
             done[payroll_id] = summary.status
         except Unavailable as exc:  # bank down, slow or refusing: nothing recorded, try again later

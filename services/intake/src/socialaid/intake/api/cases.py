@@ -93,10 +93,13 @@ async def approve(
     data: CaseApprove,
     request: Request,
     db: DbDep,
+    settings: SettingsDep,
     idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
     async def work(uow: UnitOfWork) -> tuple[int, CaseApprovalRead]:
-        return 200, await approve_case(SqlIntakeUnitOfWork(uow), case_id=case_id, data=data)
+        return 200, await approve_case(
+            SqlIntakeUnitOfWork(uow), case_id=case_id, data=data, settings=settings
+        )
 
     return await run_idempotent(
         request, db, key=idempotency_key, body=data.model_dump(mode="json"), work=work

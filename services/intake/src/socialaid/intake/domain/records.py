@@ -13,7 +13,6 @@ from socialaid.contracts.events import (
     AssessmentCompleted,
     DeclaredAssets,
     Discrepancy,
-    Payee,
     VerificationCompleted,
 )
 
@@ -30,8 +29,33 @@ class Application:
     consent_signed_on: dt.date | None
     consent_scope: tuple[str, ...]
     declared_assets: DeclaredAssets
-    payee: Payee | None
+    payee: StoredPayee | None
     created_at: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
+class StoredPayee:
+    """The payee account as stored: the account number only encrypted and masked, never in clear.
+
+    Decrypted only where a use case needs the number itself (the ``case.approved`` event that
+    tells payments where to pay)."""
+
+    account_name: str
+    account_number_encrypted: str
+    account_number_masked: str
+    bank_code: str
+
+    @classmethod
+    def from_document(cls, doc: Document) -> StoredPayee:
+        return _STORED_PAYEE.validate_python(doc)
+
+    def to_document(self) -> Document:
+        return {
+            "account_name": self.account_name,
+            "account_number_encrypted": self.account_number_encrypted,
+            "account_number_masked": self.account_number_masked,
+            "bank_code": self.bank_code,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,4 +199,5 @@ class Verification:
 
 # The stored documents are parsed (decimal strings, lists) by pydantic, never picked apart by key.
 _PROPOSAL = TypeAdapter(Proposal)
+_STORED_PAYEE = TypeAdapter(StoredPayee)
 _VERIFICATION = TypeAdapter(Verification)

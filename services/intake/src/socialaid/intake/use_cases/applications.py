@@ -4,20 +4,31 @@ from __future__ import annotations
 
 import datetime as dt
 
-from socialaid.contracts.events import DeclaredAssets, Payee
+from socialaid.contracts.events import DeclaredAssets
 from socialaid.core.crypto import FieldCipher
 from socialaid.core.ids import keyed_hash, uuid7
-from socialaid.core.masking import mask_id_number
+from socialaid.core.masking import mask_account_number, mask_id_number
 from socialaid.intake.config import Settings
 from socialaid.intake.domain.case import Case
-from socialaid.intake.domain.records import Application, Member
+from socialaid.intake.domain.records import Application, Member, StoredPayee
 from socialaid.intake.schemas import (
     ApplicationCreate,
     ApplicationRead,
     CaseSummary,
+    PayeeCreate,
     SubmittedApplicationRead,
 )
 from socialaid.intake.use_cases.ports import IntakeUnitOfWork, apply_change
+
+
+def _stored_payee(payee: PayeeCreate, cipher: FieldCipher) -> StoredPayee:
+    """The account number encrypted at rest and masked for answers, never kept in clear."""
+    return StoredPayee(
+        account_name=payee.account_name,
+        account_number_encrypted=cipher.encrypt(payee.account_number),
+        account_number_masked=mask_account_number(payee.account_number),
+        bank_code=payee.bank_code,
+    )
 
 
 async def submit_application(
@@ -34,7 +45,7 @@ async def submit_application(
         consent_signed_on=data.consent.signed_on,
         consent_scope=tuple(data.consent.scope),
         declared_assets=DeclaredAssets.model_validate(data.declared_assets.model_dump()),
-        payee=None if data.payee is None else Payee.model_validate(data.payee.model_dump()),
+        payee=None if data.payee is None else _stored_payee(data.payee, cipher),
         created_at=now,
     )
     members = [

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from socialaid.contracts.events import Consent, HouseholdMember
+from socialaid.contracts.events import Consent, HouseholdMember, Payee
 from socialaid.core.crypto import FieldCipher
 from socialaid.intake.config import Settings
 from socialaid.intake.domain.case import CaseStatus
-from socialaid.intake.domain.records import Member
+from socialaid.intake.domain.records import Member, StoredPayee
 from socialaid.intake.schemas import (
     CaseAccept,
     CaseAcceptanceRead,
@@ -34,6 +34,15 @@ def _household_member(m: Member, cipher: FieldCipher) -> HouseholdMember:
         serious_illness=m.serious_illness,
         labour_capacity=m.labour_capacity,
         declared_monthly_income=m.declared_monthly_income,
+    )
+
+
+def _payee(p: StoredPayee, cipher: FieldCipher) -> Payee:
+    """The account in clear for the ``case.approved`` event (payments pays to it)."""
+    return Payee(
+        account_name=p.account_name,
+        account_number=cipher.decrypt(p.account_number_encrypted),
+        bank_code=p.bank_code,
     )
 
 
@@ -64,7 +73,7 @@ async def accept_case(
 
 
 async def approve_case(
-    uow: IntakeUnitOfWork, *, case_id: str, data: CaseApprove
+    uow: IntakeUnitOfWork, *, case_id: str, data: CaseApprove, settings: Settings
 ) -> CaseApprovalRead:
     case = await uow.store.get_case(case_id, for_update=True)
     app = await uow.store.get_application(case.application_id)
@@ -74,7 +83,9 @@ async def approve_case(
         note=data.note,
         monthly_amount=data.monthly_amount,
         start_month=data.start_month,
-        payee=app.payee,
+        payee=None
+        if app.payee is None
+        else _payee(app.payee, FieldCipher(settings.pii_encryption_key)),
         household_size=len(members),
         at=dt.datetime.now(dt.UTC),
         reduction_reason=data.reduction_reason,

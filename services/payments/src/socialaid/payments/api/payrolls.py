@@ -3,6 +3,7 @@ from typing import Literal
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
+from socialaid.core.crypto import FieldCipher
 from socialaid.db import UnitOfWork
 from socialaid.payments.adapters.bank import bank_client
 from socialaid.payments.adapters.metrics import record_payroll
@@ -86,6 +87,7 @@ async def submit_payroll(payroll_id: str, db: DbDep, settings: SettingsDep) -> P
     return await send_payroll(
         db=db,
         bank=bank_client(settings),
+        cipher=FieldCipher(settings.pii_encryption_key),
         payroll_id=payroll_id,
         batch_size=settings.bank_batch_size,
     )

@@ -28,7 +28,8 @@ class EntitlementTerms:
     monthly_amount: Decimal
     start_month: str
     payee_account_name: str
-    payee_account_number: str
+    payee_account_encrypted: str  # FieldCipher; decrypted only to build the bank batch
+    payee_account_masked: str  # the last four digits, for answers
     payee_bank_code: str
 
 
@@ -55,7 +56,8 @@ class EntitlementRecord:
     start_month: str
     end_month: str | None
     payee_account_name: str
-    payee_account_number: str
+    payee_account_encrypted: str  # FieldCipher; decrypted only to build the bank batch
+    payee_account_masked: str  # the last four digits, for answers
     payee_bank_code: str
     status: EntitlementState
     version: int
@@ -70,7 +72,8 @@ class EntitlementRecord:
             monthly_amount=self.monthly_amount,
             start_month=self.start_month,
             payee_account_name=self.payee_account_name,
-            payee_account_number=self.payee_account_number,
+            payee_account_encrypted=self.payee_account_encrypted,
+            payee_account_masked=self.payee_account_masked,
             payee_bank_code=self.payee_bank_code,
         )
 
@@ -204,7 +207,8 @@ class NewInstruction:
     month: str
     amount: Decimal
     payee_account_name: str
-    payee_account_number: str
+    payee_account_encrypted: str  # FieldCipher; decrypted only to build the bank batch
+    payee_account_masked: str  # the last four digits, for answers
     payee_bank_code: str
     status: PaymentState
     version: int
@@ -223,7 +227,8 @@ class InstructionRecord:
     month: str
     amount: Decimal
     payee_account_name: str
-    payee_account_number: str
+    payee_account_encrypted: str  # FieldCipher; decrypted only to build the bank batch
+    payee_account_masked: str  # the last four digits, for answers
     payee_bank_code: str
     status: PaymentState
     bank_reference: str | None

@@ -15,6 +15,7 @@ import logging
 from collections.abc import Sequence
 
 from socialaid.contracts.events import PaymentFailed, PaymentSettled
+from socialaid.core.crypto import FieldCipher
 from socialaid.db import Database, UnitOfWork
 from socialaid.events.sink import EventSink, OutboxSink
 from socialaid.payments.adapters.bank import BankClient, BankResult, Transfer
@@ -35,10 +36,11 @@ from socialaid.payments.use_cases.payrolls import read_payroll
 log = logging.getLogger("socialaid.payments.disbursement")
 
 
-def _transfer(i: InstructionRecord) -> Transfer:
+def _transfer(i: InstructionRecord, cipher: FieldCipher) -> Transfer:
+    """The bank's instruction: the only place the stored account number is decrypted."""
     return Transfer(
         instruction_id=str(i.id),
-        account_number=i.payee_account_number,
+        account_number=cipher.decrypt(i.payee_account_encrypted),
         account_name=i.payee_account_name,
         amount=i.amount,
         remark=f"{i.programme} {i.month}",
@@ -182,12 +184,13 @@ def _chunks(
 
 
 async def send_payroll(
-    *, db: Database, bank: BankClient, payroll_id: str, batch_size: int = 500
+    *, db: Database, bank: BankClient, cipher: FieldCipher, payroll_id: str, batch_size: int = 500
 ) -> PayrollRead:
     """Submit the payroll's pending instructions and record every result (safe to repeat).
 
     Raises :class:`BankUnavailable` / :class:`BankRejected` when the bank cannot be
-    used; results already recorded stay recorded, the rest stay pending.
+    used; results already recorded stay recorded, the rest stay pending. ``cipher`` decrypts
+    the stored account numbers for the bank's batch.
     """
     pid = parse_uuid(payroll_id, "payroll")
     async with db.uow() as uow:
@@ -201,7 +204,7 @@ async def send_payroll(
     for chunk in _chunks(pending, batch_size):
         results = {
             r.instruction_id: r
-            for r in await bank.submit_batch(str(pid), [_transfer(i) for i in chunk])
+            for r in await bank.submit_batch(str(pid), [_transfer(i, cipher) for i in chunk])
         }
         for instruction in chunk:
             result = results.get(str(instruction.id))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from socialaid.contracts.events import CaseApproved
+from socialaid.core.crypto import FieldCipher
 from socialaid.core.ids import uuid7
 from socialaid.core.masking import mask_account_number
 from socialaid.core.money import round_yuan
@@ -22,29 +23,52 @@ from socialaid.payments.schemas import EntitlementChange, EntitlementRead, Payee
 ApprovalOutcome = Literal["created", "unchanged", "changed"]
 
 
-def _terms(event: CaseApproved) -> EntitlementTerms:
+def _terms(event: CaseApproved, cipher: FieldCipher) -> EntitlementTerms:
+    """The approval's terms as stored: the account number encrypted and masked, never in clear."""
     return EntitlementTerms(
         region_code=event.region_code,
         monthly_amount=round_yuan(event.monthly_amount),
         start_month=event.start_month,
         payee_account_name=event.payee.account_name,
-        payee_account_number=event.payee.account_number,
+        payee_account_encrypted=cipher.encrypt(event.payee.account_number),
+        payee_account_masked=mask_account_number(event.payee.account_number),
         payee_bank_code=event.payee.bank_code,
     )
 
 
+def _same_terms(
+    current: EntitlementTerms, new: EntitlementTerms, account_number: str, cipher: FieldCipher
+) -> bool:
+    """Whether a later approval changes nothing. Encryption is randomised (two ciphertexts of one
+    number differ), so the stored number is compared decrypted, here and nowhere it could leave."""
+    return (
+        current.region_code,
+        current.monthly_amount,
+        current.start_month,
+        current.payee_account_name,
+        current.payee_bank_code,
+    ) == (
+        new.region_code,
+        new.monthly_amount,
+        new.start_month,
+        new.payee_account_name,
+        new.payee_bank_code,
+    ) and cipher.decrypt(current.payee_account_encrypted) == account_number
+
+
 async def record_approval(
-    uow: UnitOfWork, *, event: CaseApproved, event_id: str | None = None
+    uow: UnitOfWork, *, event: CaseApproved, cipher: FieldCipher, event_id: str | None = None
 ) -> ApprovalOutcome:
     """Create the case's entitlement, or apply a later approval to it (recording the change).
 
     Returns ``created``, ``unchanged`` or ``changed``. Duplicate deliveries of the
     same event are already dropped by the inbox; stale ones by the sequence check.
+    The payee's account number is stored encrypted with ``cipher`` (and masked for answers).
     """
     if event.monthly_amount < 0:
         raise ValueError("an approved monthly amount cannot be negative")
     repo = EntitlementRepository(uow.session)
-    terms = _terms(event)
+    terms = _terms(event, cipher)
     created = await repo.add(
         NewEntitlement(
             id=uuid7(),
@@ -60,7 +84,7 @@ async def record_approval(
         return "created"
     current = await repo.get_of_case(event.case_id, event.programme, for_update=True)
     assert current is not None  # the insert above conflicted with this very row
-    if current.terms == terms:
+    if _same_terms(current.terms, terms, event.payee.account_number, cipher):
         return "unchanged"
     await repo.set_terms(current.id, current.version, terms=terms, source_event_id=event_id)
     await repo.add_change(
@@ -91,7 +115,7 @@ def entitlement_read(
         end_month=e.end_month,
         payee=Payee(
             account_name=e.payee_account_name,
-            account_number=mask_account_number(e.payee_account_number),
+            account_number=e.payee_account_masked,
             bank_code=e.payee_bank_code,
         ),
         status=e.status,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from socialaid.core.masking import mask_account_number
 from socialaid.db import UnitOfWork
 from socialaid.payments.domain.payroll import PaymentState
 from socialaid.payments.domain.records import InstructionRecord
@@ -22,7 +21,7 @@ def payment_read(i: InstructionRecord) -> PaymentRead:
         amount=i.amount,
         payee=Payee(
             account_name=i.payee_account_name,
-            account_number=mask_account_number(i.payee_account_number),
+            account_number=i.payee_account_masked,
             bank_code=i.payee_bank_code,
         ),
         status=i.status,
