@@ -23,7 +23,7 @@ from socialaid.contracts.events import (
     VerificationFailed,
 )
 from socialaid.core.errors import Conflict, NotFound, RuleViolation
-from socialaid.core.ids import gb11643_check_char
+from socialaid.core.ids import gb11643_check_char, keyed_hash
 from socialaid.intake.config import Settings
 from socialaid.intake.domain.approval import ReductionReason
 from socialaid.intake.domain.case import CaseStatus, next_month
@@ -228,6 +228,24 @@ async def test_approval_of_an_eligible_proposal():
     assert event.assessed_amount == Decimal("512.00") and event.reduction_reason is None
     case = await read_case(uow, case_id=case_id)
     assert case.monthly_amount == Decimal("512.00") and case.start_month == "2027-01"
+
+
+async def test_probe_double_household_approval_names_its_beneficiaries_by_keyed_hash():
+    """case.approved carries the roster's keyed ID hashes (never the clear numbers) so payments
+    can refuse paying one person twice in a programme and month (probe: one household posted
+    twice, both cases paid in one payroll)."""
+    uow = FakeIntakeUnitOfWork()
+    case_id = await assessed(uow)
+    await approve_case(uow, case_id=case_id, data=APPROVAL, settings=SETTINGS)
+    (event,) = uow.events.of_type(CaseApproved)
+    assert isinstance(event, CaseApproved)
+    expected = [
+        keyed_hash(idn("14110219800101001"), SETTINGS.pii_hash_key),
+        keyed_hash(idn("14110219820202002"), SETTINGS.pii_hash_key),
+    ]
+    assert event.beneficiaries == expected
+    data = event.model_dump_json()
+    assert idn("14110219800101001") not in data and idn("14110219820202002") not in data
 
 
 async def test_r_ca_12_approval_below_the_assessment_keeps_the_reason_with_the_decision():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -24,6 +24,8 @@ Programme = Literal[
 ]
 YearMonth = str  # "YYYY-MM"
 _YM = r"^\d{4}-(0[1-9]|1[0-2])$"
+PersonHash = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
+"""A keyed ID-number hash (``socialaid.core.ids.keyed_hash``: HMAC-SHA256, lowercase hex)."""
 
 
 class _Part(BaseModel):
@@ -117,6 +119,13 @@ class CaseApproved(_CaseEvent):
         default=None,
         description="Why the approved amount is below the assessed one: household_request, "
         "partial_month, income_change_reported, other_support_received or other (R-IN-08).",
+    )
+    beneficiaries: list[PersonHash] | None = Field(
+        default=None,
+        max_length=100,
+        description="Keyed hashes (HMAC-SHA256, hex) of the ID numbers of the people the benefit "
+        "is for (the household roster), never the clear numbers; payments refuses a second "
+        "instruction for one of them in the same programme and month. Absent in older events.",
     )
 
 

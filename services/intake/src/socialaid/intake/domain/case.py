@@ -199,12 +199,15 @@ class Case:
         household_size: int,
         at: dt.datetime,
         reduction_reason: ReductionReason | None = None,
+        beneficiaries: Sequence[str] | None = None,
     ) -> CaseChange:
         """County approval of an eligible proposal, paid to the payee's account (R-IN-08).
 
         The amount is at most the assessed one; a lower amount needs a reason from
         :class:`ReductionReason` (R-CA-12). The assessed amount and the reason are recorded in
-        the history note, the reason in ``decision_reasons`` and both in the event."""
+        the history note, the reason in ``decision_reasons`` and both in the event.
+        ``beneficiaries`` are the keyed ID hashes of the household roster, carried by the event
+        so payments can refuse paying one person twice in a month (never the clear numbers)."""
         check_transition(self.status, CaseStatus.APPROVED)
         if payee is None:
             raise RuleViolation(
@@ -248,6 +251,7 @@ class Case:
                 approved_at=at,
                 assessed_amount=assessed,
                 reduction_reason=None if reduction_reason is None else reduction_reason.value,
+                beneficiaries=None if beneficiaries is None else list(beneficiaries),
             ),
         )
 

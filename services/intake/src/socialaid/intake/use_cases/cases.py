@@ -89,6 +89,7 @@ async def approve_case(
         household_size=len(members),
         at=dt.datetime.now(dt.UTC),
         reduction_reason=data.reduction_reason,
+        beneficiaries=[m.id_number_hash for m in members],
     )
     await apply_change(uow, change)
     assert change.case.proposal is not None  # approve() refuses a case without one
