@@ -30,6 +30,7 @@ def approval(
     account: str | None = None,
     name: str = "张三",
     programme: Programme = "dibao",
+    beneficiaries: list[str] | None = None,
 ) -> CaseApproved:
     return CaseApproved(
         case_id=case_id or str(uuid.uuid4()),
@@ -45,6 +46,7 @@ def approval(
         ),
         household_size=2,
         approved_at=dt.datetime.now(dt.UTC),
+        beneficiaries=beneficiaries,
     )
 
 

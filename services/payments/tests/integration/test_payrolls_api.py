@@ -52,7 +52,12 @@ async def test_r_pa_03_city_payroll_covers_its_counties_and_skips_cases_already_
     city = r.json()
     assert (city["control_count"], city["control_total"], city["skipped_count"]) == (1, "400.00", 1)
     assert city["skipped"] == [
-        {"case_id": c1.case_id, "reason": "already_in_payroll", "payroll_id": county["payroll_id"]}
+        {
+            "case_id": c1.case_id,
+            "reason": "already_in_payroll",
+            "payroll_id": county["payroll_id"],
+            "paid_case_id": None,
+        }
     ]
     [paid] = (await client.get(f"/v1/payrolls/{city['payroll_id']}/payments")).json()
     assert paid["case_id"] == c2.case_id

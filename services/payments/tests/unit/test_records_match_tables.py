@@ -22,6 +22,7 @@ WRITE = [
     (records.NewPayroll, db.payroll),
     (records.NewInstruction, db.payment_instruction),
     (records.NewLedgerEntry, db.ledger_entry),
+    (records.NewPaymentPerson, db.payment_person),
 ]
 
 

@@ -179,6 +179,31 @@ ledger_entry = Table(
 )
 Index("ix_ledger_entry_programme_region", ledger_entry.c.programme, ledger_entry.c.region_code)
 
+# The people an entitlement pays for: case.approved ``beneficiaries`` (migration 0006). These are
+# the keyed ID hashes intake computed with ITS ``pii_hash_key``; payments never hashes an ID number
+# itself (its own key may differ), it only stores and compares the hashes intake sent. An
+# entitlement from an older event without beneficiaries has no rows (case-level uniqueness only).
+entitlement_beneficiary = Table(
+    "entitlement_beneficiary",
+    metadata,
+    Column("entitlement_id", UUID(as_uuid=True), ForeignKey("entitlement.id"), primary_key=True),
+    Column("person_hash", String(64), primary_key=True),
+)
+
+# One person is paid at most once per programme and month, whatever case or payroll carries them:
+# written with the instruction in the same transaction, the unique key refuses a second one.
+payment_person = Table(
+    "payment_person",
+    metadata,
+    Column(
+        "payment_id", UUID(as_uuid=True), ForeignKey("payment_instruction.id"), primary_key=True
+    ),
+    Column("person_hash", String(64), primary_key=True),
+    Column("programme", String(30), nullable=False),
+    Column("month", String(7), nullable=False),
+    UniqueConstraint("person_hash", "programme", "month"),
+)
+
 # Arrears owed or an overpayment to recover for months already paid when a recalculation changed
 # the monthly amount (entitlement.changed from benefits; migration 0002). Not yet paid out or
 # recovered through a payroll: status stays "open".

@@ -45,9 +45,18 @@ class PayrollCreate(_In):
 
 
 class Skipped(BaseModel):
+    """A payable case this payroll does not pay, and why.
+
+    ``already_in_payroll``: the case is paid for the month by another payroll (``payroll_id``).
+    ``beneficiary_already_paid``: someone the case pays for is already paid for the programme and
+    month through another case (``paid_case_id``, in payroll ``payroll_id``): one person is never
+    paid twice in a month, even when one household became two cases.
+    """
+
     case_id: str
-    reason: Literal["already_in_payroll"]
+    reason: Literal["already_in_payroll", "beneficiary_already_paid"]
     payroll_id: str | None = None
+    paid_case_id: str | None = None
 
 
 class PayrollRead(BaseModel):
@@ -79,7 +88,9 @@ class PayrollRead(BaseModel):
 
 class PayrollCreated(PayrollRead):
     skipped: list[Skipped] = Field(
-        default_factory=list, description="Cases already paid for this month by another payroll"
+        default_factory=list,
+        description="Cases not paid by this payroll: already in another payroll, or someone they "
+        "pay for is already paid for the programme and month through another case",
     )
 
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Final, Literal
 
@@ -76,6 +76,37 @@ def outcome(control: Totals, rows: Iterable[tuple[str, Decimal]]) -> Outcome:
         failed=Totals.of(by[PaymentStatus.FAILED]),
         pending=Totals.of(by[PaymentStatus.PENDING]),
     )
+
+
+@dataclass(frozen=True)
+class Claim:
+    """Which cases a payroll pays once each person is paid at most once per programme and month."""
+
+    kept: list[str] = field(default_factory=list)
+    refused: dict[str, str] = field(default_factory=dict)
+    """Case id → the case that already pays one of its beneficiaries."""
+
+
+def claim_beneficiaries(
+    cases: Sequence[tuple[str, frozenset[str]]], held: Mapping[str, str]
+) -> Claim:
+    """Give each person to the first case, in order, that pays for them.
+
+    ``cases`` are ``(case id, beneficiary hashes)`` in priority order; ``held`` maps a person hash
+    to the case whose instruction already pays them for the programme and month. A case any of
+    whose beneficiaries is already paid by another case is refused; a case without beneficiaries
+    (from an older event) claims nobody and is kept.
+    """
+    owner = dict(held)
+    claim = Claim()
+    for case_id, persons in cases:
+        clash = next((owner[p] for p in sorted(persons) if owner.get(p, case_id) != case_id), None)
+        if clash is not None:
+            claim.refused[case_id] = clash
+            continue
+        claim.kept.append(case_id)
+        owner.update(dict.fromkeys(persons, case_id))
+    return claim
 
 
 def backoff_seconds(attempts: int, *, base: float, maximum: float) -> float:

@@ -240,6 +240,16 @@ class InstructionRecord:
     resolved_at: dt.datetime | None
 
 
+@dataclass(frozen=True, slots=True)
+class NewPaymentPerson:
+    """A person an instruction pays for: one per person, programme and month (the unique key)."""
+
+    payment_id: uuid.UUID
+    person_hash: str
+    programme: Programme
+    month: str
+
+
 # ---------------------------------------------------------------- fund ledger
 @dataclass(frozen=True, slots=True)
 class NewLedgerEntry:

@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from socialaid.core.errors import Conflict
 from socialaid.db.records import to_record, values_of
-from socialaid.payments.db import adjustment, entitlement, entitlement_change
+from socialaid.payments.db import (
+    adjustment,
+    entitlement,
+    entitlement_beneficiary,
+    entitlement_change,
+)
 from socialaid.payments.domain.records import (
     AdjustmentRecord,
     EntitlementChangeRecord,
@@ -129,6 +134,46 @@ class EntitlementRepository:
             .order_by(entitlement.c.region_code, entitlement.c.case_id)
         )
         return [to_record(EntitlementRecord, r) for r in rows]
+
+    # ------------------------------------------------------------ beneficiaries
+    async def set_beneficiaries(
+        self, entitlement_id: uuid.UUID, person_hashes: Collection[str]
+    ) -> None:
+        """Replace the people the entitlement pays for (a later approval may change the roster).
+
+        The hashes are intake's keyed ID hashes, stored and compared as sent: payments never
+        hashes an ID number itself (each service has its own ``pii_hash_key``).
+        """
+        await self.session.execute(
+            delete(entitlement_beneficiary).where(
+                entitlement_beneficiary.c.entitlement_id == entitlement_id
+            )
+        )
+        if person_hashes:
+            await self.session.execute(
+                insert(entitlement_beneficiary).values(
+                    [
+                        {"entitlement_id": entitlement_id, "person_hash": h}
+                        for h in sorted(set(person_hashes))
+                    ]
+                )
+            )
+
+    async def beneficiaries_of(
+        self, entitlement_ids: Collection[uuid.UUID]
+    ) -> dict[uuid.UUID, frozenset[str]]:
+        """Entitlement id → the people it pays for (absent: an older event named nobody)."""
+        if not entitlement_ids:
+            return {}
+        rows = await self.session.execute(
+            select(
+                entitlement_beneficiary.c.entitlement_id, entitlement_beneficiary.c.person_hash
+            ).where(entitlement_beneficiary.c.entitlement_id.in_(entitlement_ids))
+        )
+        found: dict[uuid.UUID, set[str]] = {}
+        for r in rows:
+            found.setdefault(r.entitlement_id, set()).add(r.person_hash)
+        return {k: frozenset(v) for k, v in found.items()}
 
     # ------------------------------------------------------------ adjustments
     async def add_adjustment(self, new: NewAdjustment) -> None:

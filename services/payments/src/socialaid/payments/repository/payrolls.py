@@ -8,21 +8,22 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from socialaid.core.errors import NotFound
 from socialaid.db.records import parse_uuid, to_record, values_of
-from socialaid.payments.db import payment_instruction, payroll
+from socialaid.payments.db import payment_instruction, payment_person, payroll
 from socialaid.payments.domain.payroll import Outcome, PaymentState, PayrollStatus, Totals
 from socialaid.payments.domain.records import (
     InstructionRecord,
     NewInstruction,
+    NewPaymentPerson,
     NewPayroll,
     PayrollRecord,
 )
@@ -163,6 +164,60 @@ class PayrollRepository:
             )
         )
         return {r.case_id: r.payroll_id for r in rows}
+
+    async def add_payment_persons(self, persons: Sequence[NewPaymentPerson]) -> set[uuid.UUID]:
+        """Record who each new instruction pays for; the unique key on (person, programme, month)
+        refuses a person already paid by another instruction, even one a concurrent payroll is
+        still writing (the insert waits for it).
+
+        Returns the ids of the instructions some of whose people were refused: the caller removes
+        them (:meth:`remove_instructions`) in the same transaction.
+        """
+        if not persons:
+            return set()
+        stmt = (
+            insert(payment_person)
+            .values([values_of(p) for p in persons])
+            .on_conflict_do_nothing(index_elements=["person_hash", "programme", "month"])
+            .returning(payment_person.c.payment_id, payment_person.c.person_hash)
+        )
+        written = {(r.payment_id, r.person_hash) for r in await self.session.execute(stmt)}
+        return {p.payment_id for p in persons if (p.payment_id, p.person_hash) not in written}
+
+    async def remove_instructions(self, payment_ids: Collection[uuid.UUID]) -> None:
+        """Drop instructions of the payroll being built (never sent) with their people."""
+        if not payment_ids:
+            return
+        await self.session.execute(
+            delete(payment_person).where(payment_person.c.payment_id.in_(payment_ids))
+        )
+        await self.session.execute(
+            delete(payment_instruction).where(
+                payment_instruction.c.id.in_(payment_ids),
+                payment_instruction.c.status == "pending",
+            )
+        )
+
+    async def payers_of_persons(
+        self, *, person_hashes: Collection[str], programme: str, month: str
+    ) -> dict[str, tuple[str, uuid.UUID]]:
+        """Person hash → (case id, payroll id) of the instruction already paying them."""
+        if not person_hashes:
+            return {}
+        rows = await self.session.execute(
+            select(
+                payment_person.c.person_hash,
+                payment_instruction.c.case_id,
+                payment_instruction.c.payroll_id,
+            )
+            .join(payment_instruction, payment_instruction.c.id == payment_person.c.payment_id)
+            .where(
+                payment_person.c.person_hash.in_(person_hashes),
+                payment_person.c.programme == programme,
+                payment_person.c.month == month,
+            )
+        )
+        return {r.person_hash: (r.case_id, r.payroll_id) for r in rows}
 
     async def list_instructions(
         self,

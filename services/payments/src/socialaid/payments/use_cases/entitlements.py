@@ -63,15 +63,19 @@ async def record_approval(
 
     Returns ``created``, ``unchanged`` or ``changed``. Duplicate deliveries of the
     same event are already dropped by the inbox; stale ones by the sequence check.
+    The event's ``beneficiaries`` (intake's keyed ID hashes, stored as sent: payments
+    never hashes) replace the people the entitlement pays for; an older event without
+    them leaves the stored ones as they are.
     The payee's account number is stored encrypted with ``cipher`` (and masked for answers).
     """
     if event.monthly_amount < 0:
         raise ValueError("an approved monthly amount cannot be negative")
     repo = EntitlementRepository(uow.session)
     terms = _terms(event, cipher)
+    new_id = uuid7()
     created = await repo.add(
         NewEntitlement(
-            id=uuid7(),
+            id=new_id,
             case_id=event.case_id,
             programme=event.programme,
             terms=terms,
@@ -80,10 +84,14 @@ async def record_approval(
             source_event_id=event_id,
         )
     )
-    if created:
+    current = (
+        None if created else await repo.get_of_case(event.case_id, event.programme, for_update=True)
+    )
+    assert created or current is not None  # the insert above conflicted with this very row
+    if event.beneficiaries is not None:
+        await repo.set_beneficiaries(new_id if current is None else current.id, event.beneficiaries)
+    if current is None:
         return "created"
-    current = await repo.get_of_case(event.case_id, event.programme, for_update=True)
-    assert current is not None  # the insert above conflicted with this very row
     if _same_terms(current.terms, terms, event.payee.account_number, cipher):
         return "unchanged"
     await repo.set_terms(current.id, current.version, terms=terms, source_event_id=event_id)

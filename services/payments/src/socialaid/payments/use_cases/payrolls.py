@@ -18,11 +18,13 @@ from socialaid.payments.domain.payroll import (
     PaymentStatus,
     PayrollStatus,
     Totals,
+    claim_beneficiaries,
     outcome,
 )
 from socialaid.payments.domain.records import (
     EntitlementRecord,
     NewInstruction,
+    NewPaymentPerson,
     NewPayroll,
     PayrollRecord,
 )
@@ -57,7 +59,12 @@ async def create_payroll(
 
     Cases already paid for the month by another payroll (e.g. a county payroll
     inside a city one) are skipped and reported; the unique key on
-    (case, programme, month) guarantees it even under concurrent runs.
+    (case, programme, month) guarantees it even under concurrent runs. So are cases
+    someone they pay for is already paid through another case (the same household
+    posted twice): the earliest approved case keeps them, and the unique key on
+    (person, programme, month) of ``payment_person``, written with the instructions,
+    guarantees it. Entitlements from events without beneficiaries are checked per
+    case only.
     ``PayrollLocked`` goes to ``sink`` (the outbox in the same transaction by default).
     """
     events = sink or OutboxSink(uow.session, source=SOURCE)
@@ -71,7 +78,8 @@ async def create_payroll(
             code="payroll_exists",
             extra={"payroll_id": str(existing.id)},
         )
-    entitlements = await EntitlementRepository(uow.session).list_payable(
+    entitlement_repo = EntitlementRepository(uow.session)
+    entitlements = await entitlement_repo.list_payable(
         regions=covered_regions(data.region_code), programme=data.programme, month=data.month
     )
     if not entitlements:
@@ -109,19 +117,65 @@ async def create_payroll(
             f"A {data.programme} payroll for {data.region_code} {data.month} already exists.",
             code="payroll_exists",
         )
+    persons = await entitlement_repo.beneficiaries_of([e.id for e in entitlements])
+    payers = await payrolls.payers_of_persons(
+        person_hashes=set().union(*persons.values()), programme=data.programme, month=data.month
+    )
+    first_approved = sorted(
+        (e for e in entitlements if e.case_id not in taken), key=lambda e: (e.created_at, e.case_id)
+    )
+    claim = claim_beneficiaries(
+        [(e.case_id, persons.get(e.id, frozenset())) for e in first_approved],
+        {person: case_id for person, (case_id, _) in payers.items()},
+    )
+    kept = set(claim.kept)
     instructions = [
-        _instruction(payroll_id, data.month, e) for e in entitlements if e.case_id not in taken
+        _instruction(payroll_id, data.month, e) for e in entitlements if e.case_id in kept
     ]
     paid = await payrolls.add_instructions(instructions)
+    refused = await payrolls.add_payment_persons(
+        [
+            NewPaymentPerson(
+                payment_id=i.id, person_hash=person, programme=data.programme, month=data.month
+            )
+            for i in instructions
+            if i.case_id in paid
+            for person in sorted(persons.get(i.entitlement_id, ()))
+        ]
+    )
+    if refused:  # a concurrent payroll paid one of their people first: the database said no
+        await payrolls.remove_instructions(refused)
+        lost = {i.case_id: i.entitlement_id for i in instructions if i.id in refused}
+        paid -= set(lost)
+        payers = await payrolls.payers_of_persons(
+            person_hashes=set().union(*(persons[e] for e in lost.values())),
+            programme=data.programme,
+            month=data.month,
+        )
+        for case_id, entitlement_id in lost.items():
+            claim.refused[case_id] = next(
+                payers[p][0] for p in sorted(persons[entitlement_id]) if p in payers
+            )
+    payroll_of_case = {case_id: str(p) for case_id, p in payers.values()}
     skipped = [
-        Skipped(case_id=e.case_id, reason="already_in_payroll", payroll_id=taken.get(e.case_id))
+        Skipped(
+            case_id=e.case_id,
+            reason="beneficiary_already_paid",
+            payroll_id=payroll_of_case.get(claim.refused[e.case_id], str(payroll_id)),
+            paid_case_id=claim.refused[e.case_id],
+        )
+        if e.case_id in claim.refused
+        else Skipped(
+            case_id=e.case_id, reason="already_in_payroll", payroll_id=taken.get(e.case_id)
+        )
         for e in entitlements
         if e.case_id not in paid
     ]
     control = Totals.of(i.amount for i in instructions if i.case_id in paid)
     if control.count == 0:
         raise RuleViolation(
-            f"Every payable case of {data.region_code} for {data.month} is already in another payroll.",
+            f"Every payable case of {data.region_code} for {data.month} is already paid "
+            "by another payroll or through another case.",
             code="nothing_to_pay",
             extra={"skipped": [s.model_dump() for s in skipped]},
         )
