@@ -8,125 +8,42 @@ database commit and its offset commit, poison messages and held subjects.
 from __future__ import annotations
 
 import asyncio
-import os
 import secrets
-import subprocess
-import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
-from pathlib import Path
-from typing import Any, TypedDict, TypeVar
+from typing import Any
 
 import pytest
 import pytest_asyncio
-from aiokafka.admin import AIOKafkaAdminClient, NewTopic
-from sqlalchemy import Select, func, select, text
+from sqlalchemy import func, select, text
 
+from libs.events.tests.integration import ledger_app
+from libs.events.tests.integration.backbone_kit import (
+    Env,
+    backbone_env,
+    drained,
+    effects,
+    emit,
+    has_effects,
+    run_relay_until_drained,
+    scalar,
+    spawn,
+    stop,
+)
 from socialaid.contracts import Topic
-from socialaid.contracts.base import Contract
-from socialaid.db import Database
 from socialaid.db.platform import outbox, parked_message
 from socialaid.events.envelope import Envelope
 from socialaid.events.outbox import add_event
-from socialaid.events.relay import OutboxRelay
 from socialaid.testkit.infra import TopicReader, eventually
 
-sys.path.insert(0, str(Path(__file__).parent))
-import ledger_app  # type: ignore[import-not-found]  # put on sys.path by the line above
-
 pytestmark = pytest.mark.integration
-APP = str(Path(__file__).parent / "ledger_app.py")
-T = TypeVar("T")
-
-
-class Env(TypedDict):
-    db: Database
-    url: str
-    topic: str
-    bootstrap: str
-    contract: type[Contract]
 
 
 @pytest_asyncio.fixture
 async def env(
     fresh_database: Callable[[str], Awaitable[str]], kafka_bootstrap: str
 ) -> AsyncIterator[Env]:
-    url = await fresh_database("backbone")
-    db = Database(url, pool_size=4)
-    await ledger_app.reset_schema(db)
-    topic = f"socialaid.test.{secrets.token_hex(4)}"
-    admin = AIOKafkaAdminClient(bootstrap_servers=kafka_bootstrap)
-    await admin.start()
-    await admin.create_topics([NewTopic(topic, num_partitions=3, replication_factor=1)])
-    yield {
-        "db": db,
-        "url": url,
-        "topic": topic,
-        "bootstrap": kafka_bootstrap,
-        "contract": ledger_app.credited_contract(topic),
-    }
-    await admin.delete_topics([topic])
-    await admin.close()
-    await db.dispose()
-
-
-async def emit(env: Env, account: str, n: int) -> None:
-    async with env["db"].uow() as uow:
-        event = env["contract"].model_validate({"account": account, "n": n})
-        await add_event(uow.session, event, source=ledger_app.SOURCE)
-        await uow.commit()
-
-
-async def scalar(db: Database, q: Select[T]) -> T | None:
-    async with db.uow() as uow:
-        return (await uow.session.execute(q)).scalar()
-
-
-async def effects(db: Database) -> list[tuple[str, int]]:
-    async with db.uow() as uow:
-        rows = (
-            await uow.session.execute(
-                select(ledger_app.effect.c.account, ledger_app.effect.c.n).order_by(
-                    ledger_app.effect.c.id
-                )
-            )
-        ).all()
-    return [(account, n) for account, n in rows]
-
-
-def spawn(
-    *args: str, fault: str | None = None, marker: Path | None = None
-) -> subprocess.Popen[bytes]:
-    env = dict(os.environ)
-    env.pop("SOCIALAID_FAULT_POINT", None)
-    if fault:
-        env["SOCIALAID_FAULT_POINT"] = fault
-        env["SOCIALAID_FAULT_MARKER"] = str(marker)
-    return subprocess.Popen([sys.executable, APP, *args], env=env)
-
-
-def stop(proc: subprocess.Popen[bytes]) -> None:
-    if proc.poll() is None:
-        proc.terminate()
-        proc.wait(20)
-
-
-async def run_relay_until_drained(env: Env) -> None:
-    relay = OutboxRelay(
-        database_url=env["url"], bootstrap=env["bootstrap"], service="test", idle_poll_seconds=0.05
-    )
-    task = asyncio.create_task(relay.run())
-    try:
-        await eventually(lambda: _drained(env), what="outbox drained")
-    finally:
-        relay.stop()
-        await asyncio.wait_for(task, 15)
-
-
-async def _drained(env: Env) -> bool:
-    left = await scalar(
-        env["db"], select(func.count()).select_from(outbox).where(outbox.c.published_at.is_(None))
-    )
-    return left == 0
+    async with backbone_env(fresh_database, kafka_bootstrap) as e:
+        yield e
 
 
 async def test_rolled_back_write_publishes_nothing_and_committed_events_arrive_in_order(env):
@@ -171,7 +88,7 @@ async def test_relay_killed_mid_batch_loses_nothing_and_consumer_applies_once(en
     try:
 
         async def applied() -> bool:
-            return len(await effects(env["db"])) >= 45 and await _drained(env)
+            return len(await effects(env["db"])) >= 45 and await drained(env)
 
         await eventually(applied, timeout=60, what="45 effects")
         async with TopicReader(env["topic"]) as reader:
@@ -216,14 +133,10 @@ async def test_consumer_killed_after_db_commit_applies_the_effect_once(env, tmp_
         marker=marker,
     )
     try:
-        await eventually(lambda: _count_effects(env, 10), timeout=60, what="10 effects")
+        await eventually(lambda: has_effects(env, 10), timeout=60, what="10 effects")
     finally:
         stop(second)
     assert [n for _, n in await effects(env["db"])] == list(range(10))
-
-
-async def _count_effects(env: Env, n: int) -> bool:
-    return len(await effects(env["db"])) >= n
 
 
 async def test_poison_is_parked_and_dead_lettered_its_subject_held_others_flow_then_redrive(env):

@@ -140,6 +140,7 @@ class ConsumerRunner:
                         outcome = "held"
                     else:
                         outcome = await self.applier.apply(uow, env, sub)
+                        crash_point("consumer.before_db_commit")
                         await uow.commit()
                 if outcome == "held":
                     await self.applier.park(
