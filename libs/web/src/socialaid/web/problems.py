@@ -8,12 +8,15 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from socialaid.core.errors import DomainError
 from socialaid.core.telemetry import trace_id_hex
+from socialaid.db.errors import CONNECTION_ERRORS, is_connection_lost
 
 log = logging.getLogger("socialaid.http")
+DATABASE_RETRY_AFTER_S = 2
 PROBLEM_TYPE = "https://socialaid.example.cn/problems/"
 MEDIA_TYPE = "application/problem+json"
 
@@ -106,8 +109,7 @@ def install_problem_handlers(app: FastAPI) -> None:
             detail=str(exc.detail),
         )
 
-    @app.exception_handler(Exception)
-    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+    def _internal(request: Request) -> JSONResponse:
         log.exception("unhandled error on %s %s", request.method, request.url.path)
         return problem(
             request,
@@ -116,6 +118,36 @@ def install_problem_handlers(app: FastAPI) -> None:
             title="Internal error",
             detail="The request could not be completed; it changed nothing. Quote the trace id.",
         )
+
+    async def _database(request: Request, exc: Exception) -> JSONResponse:
+        # A lost or refused database connection is transient: the transaction was rolled back
+        # with the connection, so the client may retry (with the same Idempotency-Key).
+        if not is_connection_lost(exc):
+            return _internal(request)
+        log.warning(
+            "database unavailable on %s %s: %s",
+            request.method,
+            request.url.path,
+            type(exc).__name__,
+        )
+        response = problem(
+            request,
+            status=503,
+            code="database_unavailable",
+            title="Database unavailable",
+            detail="The database could not be reached; the request changed nothing. "
+            "Retry later with the same Idempotency-Key.",
+        )
+        response.headers["Retry-After"] = str(DATABASE_RETRY_AFTER_S)
+        return response
+
+    database_errors: tuple[type[Exception], ...] = (DBAPIError, *CONNECTION_ERRORS)
+    for error in database_errors:
+        app.add_exception_handler(error, _database)
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        return _internal(request)
 
 
 PROBLEM_SCHEMA = {
