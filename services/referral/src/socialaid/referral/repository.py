@@ -9,7 +9,7 @@ import datetime as dt
 import uuid
 from collections.abc import Sequence
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -211,7 +211,24 @@ class DeliveryRepository:
     async def claim_due(
         self, *, now: dt.datetime, lease_until: dt.datetime, limit: int
     ) -> list[DueDelivery]:
-        """Lock due webhook deliveries (SKIP LOCKED) and lease them so no other worker sends them."""
+        """Lock due webhook deliveries (SKIP LOCKED) and lease them so no other worker sends them.
+
+        Only the oldest pending delivery of a subject (per department) is ever due: a later event
+        about the same case waits until the earlier one is delivered or dead, so a receiver gets
+        a subject's events in order even after an outage of its own.
+        """
+        earlier = delivery.alias("earlier")
+        head_of_subject = ~(
+            select(earlier.c.id)
+            .where(
+                earlier.c.department_code == delivery.c.department_code,
+                earlier.c.subject == delivery.c.subject,
+                earlier.c.status == DeliveryStatus.PENDING.value,
+                tuple_(earlier.c.created_at, earlier.c.id)
+                < tuple_(delivery.c.created_at, delivery.c.id),
+            )
+            .exists()
+        )
         rows = (
             await self.session.execute(
                 select(
@@ -227,6 +244,7 @@ class DeliveryRepository:
                     delivery.c.status == "pending",
                     delivery.c.next_attempt_at <= now,
                     department.c.webhook_url.is_not(None),
+                    head_of_subject,
                 )
                 .order_by(delivery.c.next_attempt_at, delivery.c.id)
                 .limit(limit)
