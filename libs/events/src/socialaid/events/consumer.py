@@ -15,11 +15,11 @@ import contextlib
 import logging
 import traceback
 
-import asyncpg
 from aiokafka import AIOKafkaConsumer, TopicPartition
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import InterfaceError, OperationalError
 
 from socialaid.db import Database
+from socialaid.db.errors import is_connection_lost
 from socialaid.events.envelope import Envelope
 from socialaid.events.faults import crash_point
 from socialaid.events.inbox import Applier, PermanentError, RawMessage, Subscription, decode
@@ -28,19 +28,11 @@ from socialaid.events.metrics import CONSUMED, CONSUMER_LAG
 log = logging.getLogger("socialaid.consumer")
 
 # Errors that mean "the infrastructure is down", not "this message is bad": never park on these.
-_INFRA_ERRORS = (
-    OSError,
-    asyncpg.PostgresConnectionError,
-    asyncpg.InterfaceError,
-    OperationalError,
-    InterfaceError,
-)
+_INFRA_ERRORS = (OSError, OperationalError, InterfaceError)
 
 
 def _is_infra(exc: BaseException) -> bool:
-    if isinstance(exc, _INFRA_ERRORS):
-        return True
-    return isinstance(exc, DBAPIError) and bool(exc.connection_invalidated)
+    return isinstance(exc, _INFRA_ERRORS) or is_connection_lost(exc)
 
 
 class ConsumerRunner:
