@@ -132,23 +132,11 @@ class NewAdjustment:
 
 
 @dataclass(frozen=True, slots=True)
-class AdjustmentRecord:
+class AdjustmentRecord(NewAdjustment):
+    """An adjustment as stored: its id and where its payment or recovery stands."""
+
     id: int
-    entitlement_id: uuid.UUID
-    case_id: str
-    programme: Programme
-    region_code: str
-    kind: AdjustmentKind
-    amount: Decimal
-    months: list[str]
-    effective_month: str
-    previous_amount: Decimal
-    new_amount: Decimal
-    change_id: str
-    recalculation_id: str | None
-    cause: str
     status: AdjustmentState
-    source_event_id: str | None
     created_at: dt.datetime
 
 
@@ -170,14 +158,9 @@ class NewPayroll:
 
 
 @dataclass(frozen=True, slots=True)
-class PayrollRecord:
-    id: uuid.UUID
-    region_code: str
-    programme: Programme
-    month: str
-    status: PayrollState
-    control_count: int
-    control_total: Decimal
+class PayrollRecord(NewPayroll):
+    """A payroll as stored: its counts after skipping, sending and the bank's results."""
+
     skipped_count: int
     settled_count: int
     settled_total: Decimal
@@ -186,10 +169,7 @@ class PayrollRecord:
     send_attempts: int
     next_attempt_at: dt.datetime | None
     last_error: str | None
-    version: int
-    created_by: str
     created_at: dt.datetime
-    locked_at: dt.datetime
     submitted_at: dt.datetime | None
     completed_at: dt.datetime | None
 
@@ -215,27 +195,13 @@ class NewInstruction:
 
 
 @dataclass(frozen=True, slots=True)
-class InstructionRecord:
+class InstructionRecord(NewInstruction):
     """A payment instruction with the bank's result once there is one."""
 
-    id: uuid.UUID
-    payroll_id: uuid.UUID
-    entitlement_id: uuid.UUID
-    case_id: str
-    programme: Programme
-    region_code: str
-    month: str
-    amount: Decimal
-    payee_account_name: str
-    payee_account_encrypted: str  # FieldCipher; decrypted only to build the bank batch
-    payee_account_masked: str  # the last four digits, for answers
-    payee_bank_code: str
-    status: PaymentState
     bank_reference: str | None
     failure_code: str | None
     failure_reason: str | None
     attempts: int
-    version: int
     created_at: dt.datetime
     resolved_at: dt.datetime | None
 
