@@ -145,16 +145,8 @@ class Proposal:
         return _PROPOSAL.validate_python(doc)
 
     def to_document(self) -> Document:
-        return {
-            "assessment_id": self.assessment_id,
-            "eligible": self.eligible,
-            "amount": str(self.amount),
-            "standard": str(self.standard),
-            "per_capita_income": str(self.per_capita_income),
-            "reason_codes": list(self.reason_codes),
-            "benefit_month": self.benefit_month,
-            "rule_set_version": self.rule_set_version,
-        }
+        """The stored JSON document: decimals as strings, in field order."""
+        return _PROPOSAL.dump_python(self, mode="json")  # type: ignore[no-any-return]  # TypeAdapter[Any]-typed dump
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,15 +178,8 @@ class Verification:
         return _VERIFICATION.validate_python(doc)
 
     def to_document(self) -> Document:
-        return {
-            "verification_id": self.verification_id,
-            "verified_monthly_income": str(self.verified_monthly_income),
-            "financial_assets": str(self.financial_assets),
-            "vehicles": self.vehicles,
-            "properties": self.properties,
-            "discrepancies": [d.model_dump() for d in self.discrepancies],
-            "evidence_count": self.evidence_count,
-        }
+        """The stored JSON document: decimals as strings, in field order."""
+        return _VERIFICATION.dump_python(self, mode="json")  # type: ignore[no-any-return]  # TypeAdapter[Any]-typed dump
 
 
 # The stored documents are parsed (decimal strings, lists) by pydantic, never picked apart by key.
